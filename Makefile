@@ -1,0 +1,42 @@
+# Redress: `make run` starts everything, `make test` runs the whole suite on SQLite and on PostgreSQL.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres bench lint docs clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Redress needs Python 3.11; set PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/redress run
+
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	REDRESS_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+# Unit and contract tests need no database: the PostgreSQL round runs what touches one.
+test-postgres: install
+	REDRESS_TEST_DB=postgres $(BIN)/pytest tests/integration tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+
+docs: install
+	$(BIN)/redress docs asyncapi --out docs/asyncapi.yaml
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

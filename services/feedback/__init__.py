@@ -1,0 +1,1 @@
+"""Feedback: satisfaction surveys, follow-up visits, reopening, KPIs, trends, root causes, reports and the dashboard."""

@@ -1,0 +1,1 @@
+"""Redress common library: settings, databases, messaging, event contracts and HTTP helpers."""

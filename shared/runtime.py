@@ -1,0 +1,94 @@
+"""What a running service holds: its database, metrics, outbox relay and consumer, started and stopped together."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+
+from fastapi import FastAPI
+
+from shared.broker import BrokerUnavailable, wait_for_kafka
+from shared.contracts import REGISTRY, Event, EventRegistry
+from shared.db import Database, UnitOfWork
+from shared.messaging.consumer import ConsumerRunner, Handler
+from shared.messaging.outbox import OutboxRelay, backlog
+from shared.metrics import Metrics
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+READINESS_TIMEOUT_S = 2.0
+
+
+class ServiceRuntime:
+    """Built when the app is created; connects nothing until `start`, which the app's lifespan calls."""
+
+    def __init__(self, settings: ServiceSettings, *, handlers: Mapping[type[Event], Handler],
+                 uow_class: Callable[..., UnitOfWork] = UnitOfWork, registry: EventRegistry = REGISTRY) -> None:
+        self.settings = settings
+        self.handlers = handlers
+        self.uow_class = uow_class
+        self.registry = registry
+        self.metrics = Metrics(settings.service_name)
+        self._database: Database | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumer: ConsumerRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            raise RuntimeError("the service has not started")
+        return self._database
+
+    def new_uow(self) -> UnitOfWork:
+        return self.uow_class(self.database, source=self.settings.service_name)
+
+    async def start(self) -> None:
+        self._database = Database(self.settings.resolved_database_url)
+        if self.settings.run_relay:
+            self.relay = OutboxRelay(self.database, self.settings, metrics=self.metrics)
+            self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        if self.settings.run_consumer and self.handlers:
+            self.consumer = ConsumerRunner(self.settings, uow_factory=self.new_uow, handlers=self.handlers,
+                                           registry=self.registry, metrics=self.metrics)
+            self._tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        if self._database is not None:
+            await self._database.dispose()
+
+    async def readiness(self) -> dict[str, str]:
+        return {"database": await self._check_database(), "broker": await self._check_broker()}
+
+    async def _check_database(self) -> str:
+        try:
+            await asyncio.wait_for(self.database.ping(), READINESS_TIMEOUT_S)
+        except Exception as exc:
+            return f"unreachable: {type(exc).__name__}"
+        return "ok"
+
+    async def _check_broker(self) -> str:
+        try:
+            await wait_for_kafka(self.settings.kafka_bootstrap, timeout=READINESS_TIMEOUT_S)
+        except BrokerUnavailable:
+            return f"unreachable at {self.settings.kafka_bootstrap}"
+        return "ok"
+
+    async def refresh_metrics(self) -> None:
+        self.metrics.outbox_backlog.set(await backlog(self.database))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = self
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()

@@ -1,0 +1,28 @@
+"""Builds a service's FastAPI app from its settings, event handlers and routers: the part all four share."""
+
+from collections.abc import Callable, Iterable, Mapping
+
+from fastapi import APIRouter, FastAPI
+
+from shared.contracts import Event
+from shared.db import UnitOfWork
+from shared.http import create_service_app
+from shared.logs import configure_logging
+from shared.messaging.consumer import Handler
+from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings
+
+VERSION = "0.1.0"
+
+
+def build_service_app(settings: ServiceSettings, *, description: str, handlers: Mapping[type[Event], Handler],
+                      routers: Iterable[APIRouter] = (), uow_class: Callable[..., UnitOfWork] = UnitOfWork
+                      ) -> FastAPI:
+    configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
+    runtime = ServiceRuntime(settings, handlers=handlers, uow_class=uow_class)
+    app = create_service_app(title=f"Redress {settings.service_name}", version=VERSION, description=description,
+                             lifespan=runtime.lifespan, metrics=runtime.metrics)
+    app.state.runtime = runtime
+    for router in routers:
+        app.include_router(router)
+    return app

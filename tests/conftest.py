@@ -1,0 +1,66 @@
+"""Fixtures every test can use: the Kafka broker and a fresh database per test."""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+import asyncpg
+import pytest
+
+from shared.broker import EmbeddedBroker, free_port
+from tests.support import ExternalBroker
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker | ExternalBroker]:
+    """One broker for the whole run; tests keep apart by using their own topic and group names."""
+    external = os.environ.get("REDRESS_TEST_KAFKA_BOOTSTRAP")
+    if external:
+        yield ExternalBroker(bootstrap=external)
+        return
+    log_path = tmp_path_factory.mktemp("broker") / "tansu.log"
+    with EmbeddedBroker(port=free_port(), log_path=log_path) as embedded:
+        yield embedded
+
+
+@pytest.fixture
+def restartable_broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
+    """A broker of this test's own, which it may kill and restart without disturbing other tests."""
+    with EmbeddedBroker(port=free_port(), log_path=tmp_path / "tansu.log") as embedded:
+        yield embedded
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database for one test: SQLite by default, PostgreSQL with REDRESS_TEST_DB=postgres."""
+    kind = os.environ.get("REDRESS_TEST_DB", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+    elif kind == "postgres":
+        admin_url = os.environ.get("REDRESS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+        name = f"redress_test_{uuid4().hex[:12]}"
+        await _run_as_admin(admin_url, f'CREATE DATABASE "{name}"')
+        try:
+            yield _asyncpg_url(admin_url, database=name)
+        finally:
+            await _run_as_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        raise pytest.UsageError(f"REDRESS_TEST_DB must be 'sqlite' or 'postgres', not {kind!r}")
+
+
+async def _run_as_admin(admin_url: str, statement: str) -> None:
+    # CREATE/DROP DATABASE cannot run inside a transaction, so use a bare connection.
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _asyncpg_url(admin_url: str, *, database: str) -> str:
+    """The admin URL's user, host and port, pointed at `database`, in SQLAlchemy's asyncpg form."""
+    return urlsplit(admin_url)._replace(scheme="postgresql+asyncpg", path=f"/{database}").geturl()

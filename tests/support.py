@@ -1,0 +1,147 @@
+"""Helpers that test modules import: `from tests.support import unique`."""
+
+from dataclasses import dataclass
+from uuid import uuid4
+
+
+def unique(prefix: str) -> str:
+    """`prefix` plus random hex, so each test has topics and groups of its own."""
+    return f"{prefix}{uuid4().hex[:10]}"
+
+
+@dataclass(frozen=True)
+class ExternalBroker:
+    """A broker the test run did not start (REDRESS_TEST_KAFKA_BOOTSTRAP); it cannot be restarted."""
+
+    bootstrap: str
+
+
+# --- A probe "service" for messaging tests: its own event, registry, table and handler. ---------------------
+
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import inspect  # noqa: E402
+import time  # noqa: E402
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine  # noqa: E402
+from typing import Any, ClassVar  # noqa: E402
+
+from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
+from aiokafka.structs import ConsumerRecord  # noqa: E402
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select  # noqa: E402
+
+from shared.contracts import Event, EventRegistry  # noqa: E402
+from shared.db import Database, UnitOfWork  # noqa: E402
+from shared.messaging.tables import messaging_metadata  # noqa: E402
+from shared.settings import ServiceSettings  # noqa: E402
+
+PROBE_CE_TYPE = "redress.probe.recorded.v1"
+
+probe_metadata = MetaData()
+# No unique constraint on purpose: applying an event twice shows up as a count of 2.
+applied = Table(
+    "applied",
+    probe_metadata,
+    Column("event_n", Integer, nullable=False),
+    Column("complaint_id", String(64), nullable=False),
+)
+
+
+class ProbeSettings(ServiceSettings):
+    service_name: ClassVar[str] = "probe"
+
+
+def probe_settings(bootstrap: str, **overrides: Any) -> ProbeSettings:
+    """Settings that make groups join in about a second and retries take milliseconds."""
+    return ProbeSettings(**{
+        "kafka_bootstrap": bootstrap, "kafka_session_timeout_ms": 2000, "kafka_heartbeat_interval_ms": 300,
+        "consumer_backoff_s": 0.05, "consumer_backoff_max_s": 0.2, "consumer_max_attempts": 3,
+        "outbox_poll_s": 0.05, "relay_lease_s": 2, "consumer_group": unique("g-"), "topic_partitions": 3,
+        **overrides,
+    })
+
+
+def probe_event_class(topic: str) -> type[Event]:
+    """A `ProbeRecordedV1` bound to `topic`: a class per test, since a ClassVar cannot vary per instance."""
+    topic_name = topic
+
+    class ProbeRecordedV1(Event):
+        topic: ClassVar[str] = topic_name
+        ce_type: ClassVar[str] = PROBE_CE_TYPE
+        n: int
+
+    return ProbeRecordedV1
+
+
+def probe_registry(event_class: type[Event]) -> EventRegistry:
+    return EventRegistry([event_class])
+
+
+async def create_probe_tables(database: Database) -> None:
+    async with database.engine.begin() as connection:
+        await connection.run_sync(messaging_metadata.create_all)
+        await connection.run_sync(probe_metadata.create_all)
+
+
+async def record_applied(event: Any, uow: UnitOfWork) -> None:
+    """The probe's handler: one `applied` row per application of an event."""
+    await uow.session.execute(applied.insert().values(event_n=event.n, complaint_id=str(event.complaint_id)))
+
+
+async def applied_counts(database: Database) -> dict[int, int]:
+    """How many times each `n` was applied."""
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(select(applied.c.event_n, func.count()).group_by(applied.c.event_n))
+        return {n: count for n, count in rows.all()}
+
+
+async def wait_until(predicate: Callable[[], Any] | Callable[[], Awaitable[Any]], *, within: float = 20.0,
+                     interval: float = 0.05, what: str = "the condition") -> Any:
+    """Poll `predicate` (plain or async) until it returns something truthy; fail after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = predicate()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what} did not happen within {within:.0f} s")
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def running(coroutine: Coroutine[Any, Any, Any], *, name: str | None = None) -> AsyncIterator[asyncio.Task]:
+    """Run a long-lived coroutine (a relay's or runner's `run()`) as a task; cancel it on the way out.
+
+    A task that died on its own re-raises its error at the end, so a crash cannot go unnoticed."""
+    task = asyncio.create_task(coroutine, name=name)
+    try:
+        yield task
+    finally:
+        crashed = task.done() and not task.cancelled() and task.exception() is not None
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if crashed:
+            raise task.exception()  # type: ignore[misc]
+
+
+async def read_messages(bootstrap: str, topic: str, count: int, *, within: float = 20.0) -> list[ConsumerRecord]:
+    """The first `count` messages of every partition of `topic` together, read without a group."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
+    await consumer.start()
+    try:
+        await consumer.topics()  # loads the metadata partitions_for_topic reads
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        assert partitions, f"topic {topic} does not exist"
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        messages: list[ConsumerRecord] = []
+        deadline = time.monotonic() + within
+        while len(messages) < count and time.monotonic() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=100)).values():
+                messages += batch
+        assert len(messages) >= count, f"read {len(messages)} of {count} messages from {topic} in {within:.0f} s"
+        return messages
+    finally:
+        await consumer.stop()
