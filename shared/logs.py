@@ -45,8 +45,6 @@ def log_context(**values: object) -> Iterator[None]:
             var.reset(token)
 
 
-bind = log_context  # shorter name for call sites that bind several ids at once
-
 
 def current_request_id() -> str | None:
     return _CONTEXT["request_id"].get()
