@@ -145,3 +145,141 @@ async def read_messages(bootstrap: str, topic: str, count: int, *, within: float
         return messages
     finally:
         await consumer.stop()
+
+
+from uuid import UUID  # noqa: E402
+
+from aiokafka import AIOKafkaProducer  # noqa: E402
+from aiokafka.structs import RecordMetadata  # noqa: E402
+
+from shared.messaging.cloudevents import envelope  # noqa: E402
+from shared.messaging.consumer import ConsumerRunner  # noqa: E402
+from shared.messaging.kafka import ensure_topics, new_producer  # noqa: E402
+from shared.messaging.tables import inbox, outbox  # noqa: E402
+from shared.metrics import Metrics  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One test's probe: a topic of its own (created, with its DLQ), its event class, registry and settings."""
+
+    topic: str
+    event: type[Event]
+    registry: EventRegistry
+    settings: ProbeSettings
+
+    def recorded(self, n: int, *, complaint_id: Any = None) -> Event:
+        return self.event(complaint_id=complaint_id or uuid4(), n=n)
+
+
+async def new_probe(bootstrap: str, *, partitions: int = 3, **overrides: Any) -> Probe:
+    topic = unique("probe-")
+    await ensure_topics(bootstrap, [topic, f"{topic}.dlq"], partitions=partitions, replication=1)
+    event = probe_event_class(topic)
+    return Probe(topic, event, probe_registry(event), probe_settings(bootstrap, **overrides))
+
+
+async def emit(database: Database, *events: Event) -> None:
+    """Commit `events` to the outbox in one transaction, as a use case would."""
+    async with UnitOfWork(database, source="probe") as uow:
+        for event in events:
+            uow.emit(event)
+        await uow.commit()
+
+
+async def outbox_rows(database: Database) -> list[Any]:
+    async with database.engine.connect() as connection:
+        return (await connection.execute(select(outbox).order_by(outbox.c.id))).all()
+
+
+async def inbox_count(database: Database) -> int:
+    async with database.engine.connect() as connection:
+        return (await connection.execute(select(func.count()).select_from(inbox))).scalar_one()
+
+
+def consumed(metrics: Metrics, outcome: str) -> float:
+    """How many probe events a runner reported with this outcome (applied, duplicate, dead_lettered …)."""
+    labels = {"type": PROBE_CE_TYPE, "outcome": outcome}
+    return metrics.registry.get_sample_value("redress_events_consumed_total", labels) or 0.0
+
+
+@contextlib.asynccontextmanager
+async def started_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    producer = new_producer(bootstrap, client_id=unique("test-producer-"))
+    await producer.start()
+    try:
+        yield producer
+    finally:
+        await producer.stop()
+
+
+async def produce_event(producer: AIOKafkaProducer, event: Event, *, ce_id: UUID | None = None,
+                        value: bytes | None = None, ce_type: str | None = None) -> RecordMetadata:
+    """Send `event` as the relay would, optionally spoiling its value or type; returns where it landed."""
+    item = envelope(event, source="probe", ce_id=ce_id)
+    headers = [(k, ce_type.encode() if k == "ce_type" and ce_type else v) for k, v in item.headers()]
+    return await producer.send_and_wait(item.topic, item.value if value is None else value,
+                                        key=item.key.encode(), headers=headers)
+
+
+def header_value(message: ConsumerRecord, name: str) -> str | None:
+    return next((v.decode() for k, v in message.headers or () if k == name), None)
+
+
+async def all_messages(bootstrap: str, topic: str, *, within: float = 20.0) -> list[ConsumerRecord]:
+    """Everything `topic` holds now. A sentinel sent to each partition marks its end: Tansu's end offsets
+    cannot be trusted for that (after a batch of several records it reports the batch's first offset + 1)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        assert partitions, f"topic {topic} does not exist"
+        async with started_producer(bootstrap) as producer:
+            for tp in partitions:
+                await producer.send_and_wait(topic, b"", partition=tp.partition, headers=[(SENTINEL, b"")])
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        messages: list[ConsumerRecord] = []
+        open_partitions = set(partitions)
+        deadline = time.monotonic() + within
+        while open_partitions and time.monotonic() < deadline:
+            for tp, batch in (await consumer.getmany(timeout_ms=100)).items():
+                for message in batch:
+                    if header_value(message, SENTINEL) is None:
+                        messages.append(message)
+                    else:
+                        open_partitions.discard(tp)
+        assert not open_partitions, f"could not read {topic} to its end in {within:.0f} s"
+        return messages
+    finally:
+        await consumer.stop()
+
+
+SENTINEL = "test_sentinel"
+
+
+def probe_runner(probe: Probe, database: Database, *, handler: Callable[..., Awaitable[None]] = record_applied,
+                 metrics: Metrics | None = None) -> ConsumerRunner:
+    """A consumer runner of the probe's group that applies probe events to `database`."""
+    return ConsumerRunner(probe.settings, uow_factory=lambda: UnitOfWork(database, source="probe"),
+                          handlers={probe.event: handler}, registry=probe.registry, metrics=metrics)
+
+
+async def wait_assigned(*runners: ConsumerRunner, within: float = 15.0) -> None:
+    """Until every runner holds partitions; joining a group takes about half the session timeout."""
+    await wait_until(lambda: all(r.assigned.is_set() for r in runners), within=within, what="partition assignment")
+
+
+async def produce_events(producer: AIOKafkaProducer, events: list[Event]) -> list[RecordMetadata]:
+    """Send many events at once, as the relay would, and wait for every ack."""
+    futures = []
+    for item in (envelope(event, source="probe") for event in events):
+        futures.append(await producer.send(item.topic, item.value, key=item.key.encode(), headers=item.headers()))
+    return list(await asyncio.gather(*futures))
+
+
+async def cancel(task: asyncio.Task) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
