@@ -16,7 +16,7 @@ class ExternalBroker:
     bootstrap: str
 
 
-# --- A probe "service" for messaging tests: its own event, registry, table and handler. ---------------------
+# --- Messaging tests: a probe "service" (its own event, registry, table, handler) and waits with deadlines. ---
 
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
@@ -24,20 +24,26 @@ import inspect  # noqa: E402
 import time  # noqa: E402
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine  # noqa: E402
 from typing import Any, ClassVar  # noqa: E402
+from uuid import UUID  # noqa: E402
 
-from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
-from aiokafka.structs import ConsumerRecord  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
+from aiokafka.structs import ConsumerRecord, RecordMetadata  # noqa: E402
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select  # noqa: E402
 
 from shared.contracts import Event, EventRegistry  # noqa: E402
 from shared.db import Database, UnitOfWork  # noqa: E402
-from shared.messaging.tables import messaging_metadata  # noqa: E402
+from shared.messaging.cloudevents import envelope  # noqa: E402
+from shared.messaging.consumer import ConsumerRunner  # noqa: E402
+from shared.messaging.kafka import ensure_topics, new_producer  # noqa: E402
+from shared.messaging.tables import inbox, messaging_metadata, outbox  # noqa: E402
+from shared.metrics import Metrics  # noqa: E402
 from shared.settings import ServiceSettings  # noqa: E402
 
 PROBE_CE_TYPE = "redress.probe.recorded.v1"
+SENTINEL = "test_sentinel"
 
 probe_metadata = MetaData()
-# No unique constraint on purpose: applying an event twice shows up as a count of 2.
+# No unique constraint on purpose: an event applied twice shows up as a count of 2.
 applied = Table(
     "applied",
     probe_metadata,
@@ -72,9 +78,27 @@ def probe_event_class(topic: str) -> type[Event]:
     return ProbeRecordedV1
 
 
-def probe_registry(event_class: type[Event]) -> EventRegistry:
-    return EventRegistry([event_class])
+@dataclass(frozen=True)
+class Probe:
+    """One test's probe: a topic of its own (created, with its DLQ), its event class, registry and settings."""
 
+    topic: str
+    event: type[Event]
+    registry: EventRegistry
+    settings: ProbeSettings
+
+    def recorded(self, n: int, *, complaint_id: UUID | None = None) -> Event:
+        return self.event(complaint_id=complaint_id or uuid4(), n=n)
+
+
+async def new_probe(bootstrap: str, *, partitions: int = 3, **overrides: Any) -> Probe:
+    topic = unique("probe-")
+    await ensure_topics(bootstrap, [topic, f"{topic}.dlq"], partitions=partitions, replication=1)
+    event = probe_event_class(topic)
+    return Probe(topic, event, EventRegistry([event]), probe_settings(bootstrap, **overrides))
+
+
+# Databases
 
 async def create_probe_tables(database: Database) -> None:
     async with database.engine.begin() as connection:
@@ -87,6 +111,14 @@ async def record_applied(event: Any, uow: UnitOfWork) -> None:
     await uow.session.execute(applied.insert().values(event_n=event.n, complaint_id=str(event.complaint_id)))
 
 
+async def emit(database: Database, *events: Event) -> None:
+    """Commit `events` to the outbox in one transaction, as a use case would."""
+    async with UnitOfWork(database, source="probe") as uow:
+        for event in events:
+            uow.emit(event)
+        await uow.commit()
+
+
 async def applied_counts(database: Database) -> dict[int, int]:
     """How many times each `n` was applied."""
     async with database.engine.connect() as connection:
@@ -94,8 +126,34 @@ async def applied_counts(database: Database) -> dict[int, int]:
         return {n: count for n, count in rows.all()}
 
 
-async def wait_until(predicate: Callable[[], Any] | Callable[[], Awaitable[Any]], *, within: float = 20.0,
-                     interval: float = 0.05, what: str = "the condition") -> Any:
+async def outbox_rows(database: Database) -> list[Any]:
+    async with database.engine.connect() as connection:
+        return list((await connection.execute(select(outbox).order_by(outbox.c.id))).all())
+
+
+async def inbox_count(database: Database) -> int:
+    async with database.engine.connect() as connection:
+        return (await connection.execute(select(func.count()).select_from(inbox))).scalar_one()
+
+
+# Relays, runners and waiting
+
+def probe_runner(probe: Probe, database: Database, *, handler: Callable[..., Awaitable[None]] = record_applied,
+                 metrics: Metrics | None = None, **settings: Any) -> ConsumerRunner:
+    """A consumer runner in the probe's group that applies probe events to `database`."""
+    return ConsumerRunner(probe.settings.model_copy(update=settings),
+                          uow_factory=lambda: UnitOfWork(database, source="probe"),
+                          handlers={probe.event: handler}, registry=probe.registry, metrics=metrics)
+
+
+def consumed(metrics: Metrics, outcome: str) -> float:
+    """How many probe events a runner reported with this outcome (applied, duplicate, dead_lettered …)."""
+    labels = {"type": PROBE_CE_TYPE, "outcome": outcome}
+    return metrics.registry.get_sample_value("redress_events_consumed_total", labels) or 0.0
+
+
+async def wait_until(predicate: Callable[[], Any], *, within: float = 20.0, interval: float = 0.05,
+                     what: str = "the condition") -> Any:
     """Poll `predicate` (plain or async) until it returns something truthy; fail after `within` seconds."""
     deadline = time.monotonic() + within
     while True:
@@ -109,99 +167,44 @@ async def wait_until(predicate: Callable[[], Any] | Callable[[], Awaitable[Any]]
         await asyncio.sleep(interval)
 
 
+async def wait_assigned(*runners: ConsumerRunner, within: float = 15.0) -> None:
+    """Until every runner holds partitions; joining a group takes about half the session timeout."""
+    await wait_until(lambda: all(r.assigned.is_set() for r in runners), within=within, what="partition assignment")
+
+
 @contextlib.asynccontextmanager
-async def running(coroutine: Coroutine[Any, Any, Any], *, name: str | None = None) -> AsyncIterator[asyncio.Task]:
+async def running(coroutine: Coroutine[Any, Any, Any]) -> AsyncIterator[asyncio.Task]:
     """Run a long-lived coroutine (a relay's or runner's `run()`) as a task; cancel it on the way out.
 
-    A task that died on its own re-raises its error at the end, so a crash cannot go unnoticed."""
-    task = asyncio.create_task(coroutine, name=name)
+    A task that died on its own re-raises its error there, so a crash cannot go unnoticed."""
+    task = asyncio.create_task(coroutine)
     try:
         yield task
     finally:
         crashed = task.done() and not task.cancelled() and task.exception() is not None
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel(task)
         if crashed:
             raise task.exception()  # type: ignore[misc]
 
 
-async def read_messages(bootstrap: str, topic: str, count: int, *, within: float = 20.0) -> list[ConsumerRecord]:
-    """The first `count` messages of every partition of `topic` together, read without a group."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
-    await consumer.start()
-    try:
-        await consumer.topics()  # loads the metadata partitions_for_topic reads
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        assert partitions, f"topic {topic} does not exist"
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        messages: list[ConsumerRecord] = []
-        deadline = time.monotonic() + within
-        while len(messages) < count and time.monotonic() < deadline:
-            for batch in (await consumer.getmany(timeout_ms=100)).values():
-                messages += batch
-        assert len(messages) >= count, f"read {len(messages)} of {count} messages from {topic} in {within:.0f} s"
-        return messages
-    finally:
-        await consumer.stop()
+async def cancel(task: asyncio.Task) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
-from uuid import UUID  # noqa: E402
+async def redress(*args: str, env: dict[str, str]) -> str:
+    """Run the `redress` CLI in a thread (it runs an event loop of its own); returns its output, exit code 0."""
+    from typer.testing import CliRunner
 
-from aiokafka import AIOKafkaProducer  # noqa: E402
-from aiokafka.structs import RecordMetadata  # noqa: E402
+    from services.cli import app
 
-from shared.messaging.cloudevents import envelope  # noqa: E402
-from shared.messaging.consumer import ConsumerRunner  # noqa: E402
-from shared.messaging.kafka import ensure_topics, new_producer  # noqa: E402
-from shared.messaging.tables import inbox, outbox  # noqa: E402
-from shared.metrics import Metrics  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Probe:
-    """One test's probe: a topic of its own (created, with its DLQ), its event class, registry and settings."""
-
-    topic: str
-    event: type[Event]
-    registry: EventRegistry
-    settings: ProbeSettings
-
-    def recorded(self, n: int, *, complaint_id: Any = None) -> Event:
-        return self.event(complaint_id=complaint_id or uuid4(), n=n)
+    result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env={"COLUMNS": "250", **env})
+    assert result.exit_code == 0, f"redress {' '.join(args)} failed ({result.exit_code}): {result.output}"
+    return result.output
 
 
-async def new_probe(bootstrap: str, *, partitions: int = 3, **overrides: Any) -> Probe:
-    topic = unique("probe-")
-    await ensure_topics(bootstrap, [topic, f"{topic}.dlq"], partitions=partitions, replication=1)
-    event = probe_event_class(topic)
-    return Probe(topic, event, probe_registry(event), probe_settings(bootstrap, **overrides))
-
-
-async def emit(database: Database, *events: Event) -> None:
-    """Commit `events` to the outbox in one transaction, as a use case would."""
-    async with UnitOfWork(database, source="probe") as uow:
-        for event in events:
-            uow.emit(event)
-        await uow.commit()
-
-
-async def outbox_rows(database: Database) -> list[Any]:
-    async with database.engine.connect() as connection:
-        return (await connection.execute(select(outbox).order_by(outbox.c.id))).all()
-
-
-async def inbox_count(database: Database) -> int:
-    async with database.engine.connect() as connection:
-        return (await connection.execute(select(func.count()).select_from(inbox))).scalar_one()
-
-
-def consumed(metrics: Metrics, outcome: str) -> float:
-    """How many probe events a runner reported with this outcome (applied, duplicate, dead_lettered …)."""
-    labels = {"type": PROBE_CE_TYPE, "outcome": outcome}
-    return metrics.registry.get_sample_value("redress_events_consumed_total", labels) or 0.0
-
+# Kafka
 
 @contextlib.asynccontextmanager
 async def started_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
@@ -214,61 +217,13 @@ async def started_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
 
 
 async def produce_event(producer: AIOKafkaProducer, event: Event, *, ce_id: UUID | None = None,
-                        value: bytes | None = None, ce_type: str | None = None) -> RecordMetadata:
+                        value: bytes | None = None, ce_type: str | None = None,
+                        partition: int | None = None) -> RecordMetadata:
     """Send `event` as the relay would, optionally spoiling its value or type; returns where it landed."""
     item = envelope(event, source="probe", ce_id=ce_id)
     headers = [(k, ce_type.encode() if k == "ce_type" and ce_type else v) for k, v in item.headers()]
     return await producer.send_and_wait(item.topic, item.value if value is None else value,
-                                        key=item.key.encode(), headers=headers)
-
-
-def header_value(message: ConsumerRecord, name: str) -> str | None:
-    return next((v.decode() for k, v in message.headers or () if k == name), None)
-
-
-async def all_messages(bootstrap: str, topic: str, *, within: float = 20.0) -> list[ConsumerRecord]:
-    """Everything `topic` holds now. A sentinel sent to each partition marks its end: Tansu's end offsets
-    cannot be trusted for that (after a batch of several records it reports the batch's first offset + 1)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
-    await consumer.start()
-    try:
-        await consumer.topics()
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        assert partitions, f"topic {topic} does not exist"
-        async with started_producer(bootstrap) as producer:
-            for tp in partitions:
-                await producer.send_and_wait(topic, b"", partition=tp.partition, headers=[(SENTINEL, b"")])
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        messages: list[ConsumerRecord] = []
-        open_partitions = set(partitions)
-        deadline = time.monotonic() + within
-        while open_partitions and time.monotonic() < deadline:
-            for tp, batch in (await consumer.getmany(timeout_ms=100)).items():
-                for message in batch:
-                    if header_value(message, SENTINEL) is None:
-                        messages.append(message)
-                    else:
-                        open_partitions.discard(tp)
-        assert not open_partitions, f"could not read {topic} to its end in {within:.0f} s"
-        return messages
-    finally:
-        await consumer.stop()
-
-
-SENTINEL = "test_sentinel"
-
-
-def probe_runner(probe: Probe, database: Database, *, handler: Callable[..., Awaitable[None]] = record_applied,
-                 metrics: Metrics | None = None) -> ConsumerRunner:
-    """A consumer runner of the probe's group that applies probe events to `database`."""
-    return ConsumerRunner(probe.settings, uow_factory=lambda: UnitOfWork(database, source="probe"),
-                          handlers={probe.event: handler}, registry=probe.registry, metrics=metrics)
-
-
-async def wait_assigned(*runners: ConsumerRunner, within: float = 15.0) -> None:
-    """Until every runner holds partitions; joining a group takes about half the session timeout."""
-    await wait_until(lambda: all(r.assigned.is_set() for r in runners), within=within, what="partition assignment")
+                                        key=item.key.encode(), headers=headers, partition=partition)
 
 
 async def produce_events(producer: AIOKafkaProducer, events: list[Event]) -> list[RecordMetadata]:
@@ -279,7 +234,58 @@ async def produce_events(producer: AIOKafkaProducer, events: list[Event]) -> lis
     return list(await asyncio.gather(*futures))
 
 
-async def cancel(task: asyncio.Task) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+def header_value(message: ConsumerRecord, name: str) -> str | None:
+    return next((v.decode() for k, v in message.headers or () if k == name), None)
+
+
+@contextlib.asynccontextmanager
+async def reading(bootstrap: str, topic: str) -> AsyncIterator[AIOKafkaConsumer]:
+    """A consumer without a group, assigned every partition of `topic` from the beginning."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(await _partitions(consumer, topic))]
+        assert partitions, f"topic {topic} does not exist"
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
+async def read_messages(bootstrap: str, topic: str, count: int, *, within: float = 20.0) -> list[ConsumerRecord]:
+    """At least the first `count` messages of `topic`, over all its partitions."""
+    messages: list[ConsumerRecord] = []
+    deadline = time.monotonic() + within
+    async with reading(bootstrap, topic) as consumer:
+        while len(messages) < count and time.monotonic() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=100)).values():
+                messages += batch
+    assert len(messages) >= count, f"read {len(messages)} of {count} messages from {topic} in {within:.0f} s"
+    return messages
+
+
+async def all_messages(bootstrap: str, topic: str, *, within: float = 20.0) -> list[ConsumerRecord]:
+    """Everything `topic` holds now. A sentinel sent to each partition marks its end: Tansu's end offsets
+    cannot be trusted for that (after a batch of several records it reports the batch's first offset + 1)."""
+    messages: list[ConsumerRecord] = []
+    async with reading(bootstrap, topic) as consumer:
+        unfinished = consumer.assignment()
+        async with started_producer(bootstrap) as producer:
+            for tp in unfinished:
+                await producer.send_and_wait(topic, b"", partition=tp.partition, headers=[(SENTINEL, b"")])
+        deadline = time.monotonic() + within
+        while unfinished and time.monotonic() < deadline:
+            for tp, batch in (await consumer.getmany(timeout_ms=100)).items():
+                for message in batch:
+                    if header_value(message, SENTINEL) is None:
+                        messages.append(message)
+                    else:
+                        unfinished = unfinished - {tp}
+    assert not unfinished, f"could not read {topic} to its end in {within:.0f} s"
+    return messages
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer.topics()  # loads the metadata that partitions_for_topic reads
+    return set(consumer.partitions_for_topic(topic) or ())

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -106,11 +106,14 @@ class ConsumerRunner:
         for message in messages:
             await self.process(message, producer)
         try:
-            await consumer.commit({partition: messages[-1].offset + 1})
-        except CommitFailedError as exc:
+            # aiokafka retries some commit errors forever, such as a topic the broker forgot in a restart:
+            # give up after a session timeout and let `run` start over with a fresh consumer.
+            await asyncio.wait_for(consumer.commit({partition: messages[-1].offset + 1}),
+                                   timeout=self.settings.kafka_session_timeout_ms / 1000)
+        except (CommitFailedError, IllegalStateError) as exc:
             # The partition moved to another member, which will see these again; the inbox absorbs them.
             log.warning("offset commit failed after a rebalance: %s", exc)
-        highwater = consumer.highwater(partition)
+        highwater = consumer.highwater(partition) if partition in consumer.assignment() else None
         if highwater is not None and self.metrics is not None:
             self._lag[partition] = max(highwater - messages[-1].offset - 1, 0)
             self.metrics.consumer_lag.set(sum(self._lag.values()))
