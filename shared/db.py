@@ -1,6 +1,8 @@
 """Databases: one per service. Engines, the UTC time type, and the unit of work that carries outbox and inbox rows."""
 
-from collections.abc import Callable
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -10,11 +12,15 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from shared.contracts import Event
 from shared.messaging.cloudevents import Envelope, envelope
 from shared.messaging.tables import inbox, outbox
+
+# Execution option of connections that only read: on SQLite they take no write lock, so in WAL mode they
+# read a snapshot beside a writer instead of queueing behind it.
+READ_ONLY = "redress_read_only"
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -31,7 +37,8 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -72,8 +79,14 @@ class Database:
         for listener in self._commit_listeners:
             listener()
 
-    async def ping(self) -> None:
+    @contextlib.asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for queries that write nothing."""
         async with self.engine.connect() as connection:
+            yield await connection.execution_options(**{READ_ONLY: True})
+
+    async def ping(self) -> None:
+        async with self.reading() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
@@ -152,8 +165,7 @@ def outbox_row(item: Envelope) -> dict[str, Any]:
         "topic": item.topic,
         "key": item.key,
         "ce_type": item.ce_type,
-        "ce_source": item.ce_source,
-        "ce_time": item.ce_time,
+        "headers": json.dumps(item.header_pairs()),
         "payload": item.value.decode(),
         "created_at": datetime.now(UTC),
     }

@@ -1,7 +1,7 @@
 """CloudEvents 1.0 in Kafka binary mode: attributes in `ce_*` headers, the event's data as the JSON value."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -42,19 +42,24 @@ class Envelope:
     ce_source: str
     ce_time: datetime
     value: bytes
-    extra_headers: Headers = field(default_factory=list)
+
+    def header_pairs(self) -> list[tuple[str, str]]:
+        return [
+            ("ce_specversion", SPEC_VERSION),
+            ("ce_id", str(self.ce_id)),
+            ("ce_source", self.ce_source),
+            ("ce_type", self.ce_type),
+            ("ce_time", self.ce_time.isoformat()),
+            ("ce_subject", self.key),
+            ("content-type", CONTENT_TYPE),
+        ]
 
     def headers(self) -> Headers:
-        return [
-            ("ce_specversion", SPEC_VERSION.encode()),
-            ("ce_id", str(self.ce_id).encode()),
-            ("ce_source", self.ce_source.encode()),
-            ("ce_type", self.ce_type.encode()),
-            ("ce_time", self.ce_time.isoformat().encode()),
-            ("ce_subject", self.key.encode()),
-            ("content-type", CONTENT_TYPE.encode()),
-            *self.extra_headers,
-        ]
+        return encode_headers(self.header_pairs())
+
+
+def encode_headers(pairs: list[tuple[str, str]] | list[list[str]]) -> Headers:
+    return [(name, value.encode()) for name, value in pairs]
 
 
 def envelope(event: Event, *, source: str, ce_id: UUID | None = None) -> Envelope:

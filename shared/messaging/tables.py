@@ -20,8 +20,8 @@ outbox = Table(
     Column("topic", String(200), nullable=False),
     Column("key", String(200), nullable=False),
     Column("ce_type", String(200), nullable=False),
-    Column("ce_source", String(100), nullable=False),
-    Column("ce_time", UtcDateTime(), nullable=False),
+    # The CloudEvents headers as rendered at emit time (JSON [[name, value], …]): the relay sends them as they are.
+    Column("headers", Text, nullable=False),
     Column("payload", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, index=True),
     Column("sent_at", UtcDateTime(), nullable=True),

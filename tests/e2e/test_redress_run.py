@@ -34,6 +34,10 @@ def _all_ready(ports: dict[str, int]) -> bool:
         return False
 
 
+def _tail(folder: Path) -> str:
+    return (folder / "run.log").read_text()[-4000:]
+
+
 def test_run_brings_every_service_to_ready_and_stops_cleanly(tmp_path: Path):
     ports = {name: free_port() for name in SERVICES}
     broker_port = free_port()
@@ -43,17 +47,17 @@ def test_run_brings_every_service_to_ready_and_stops_cleanly(tmp_path: Path):
     process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], env=env, cwd=tmp_path,
                                stdout=log, stderr=subprocess.STDOUT)
     try:
-        assert _wait_for(lambda: _all_ready(ports), timeout=90), (tmp_path / "run.log").read_text()[-3000:]
-        assert _wait_for(lambda: "Redress is running" in (tmp_path / "run.log").read_text(), timeout=10)
+        assert _wait_for(lambda: _all_ready(ports), timeout=90), _tail(tmp_path)
+        assert _wait_for(lambda: "Redress is running" in _tail(tmp_path), timeout=10), _tail(tmp_path)
         assert {f"{name}.db" for name in SERVICES} <= {p.name for p in tmp_path.iterdir()}
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=30) == 0, _tail(tmp_path)
     finally:
         if process.poll() is None:
             process.kill()
         log.close()
     output = (tmp_path / "run.log").read_text()
-    for name, port in ports.items():
-        assert f"http://127.0.0.1:{port}" in output, name
+    for port in ports.values():
+        assert f"http://127.0.0.1:{port}" in output, output[-4000:]
         assert not port_is_open("127.0.0.1", port)
     assert not port_is_open("127.0.0.1", broker_port)
