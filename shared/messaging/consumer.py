@@ -21,7 +21,7 @@ from shared.db import UnitOfWork
 from shared.logs import log_context
 from shared.messaging.cloudevents import PoisonMessage, Received, decode
 from shared.messaging.dlq import dead_letter
-from shared.messaging.kafka import ensure_topics, new_consumer, new_producer
+from shared.messaging.kafka import ensure_topics, keep_running, new_consumer, new_producer
 from shared.metrics import Metrics
 from shared.settings import ServiceSettings
 
@@ -68,23 +68,14 @@ class ConsumerRunner:
         return self._assignment.assigned
 
     async def run(self) -> None:
-        delay = 0.5
-        while True:
-            try:
-                await self._run_connected()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("consumer %s lost the broker (%s: %s); retrying in %.1f s",
-                            self.group_id, type(exc).__name__, exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+        await keep_running(self._run_connected, what=f"consumer {self.group_id}",
+                           bootstrap=self.settings.kafka_bootstrap)
 
     async def _run_connected(self) -> None:
         producer = new_producer(self.settings.kafka_bootstrap, client_id=f"{self.settings.resolved_client_id}-dlq")
         consumer = new_consumer(self.settings, group_id=self.group_id)
-        await producer.start()
         try:
+            await producer.start()
             # Subscribing would make some brokers (Tansu) auto-create missing topics with their own partition count.
             await ensure_topics(self.settings.kafka_bootstrap, [*self.topics, *map(dlq_topic, self.topics)],
                                 partitions=self.settings.topic_partitions,

@@ -1,17 +1,26 @@
 """The thin wrapper over aiokafka: clients built from settings the same way everywhere, and topic creation."""
 
+import asyncio
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError
 
+from shared.broker import BrokerUnavailable, wait_for_kafka
 from shared.contracts import REGISTRY, EventRegistry, dlq_topic
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
+FIRST_RETRY_S = 0.5
+LONGEST_RETRY_S = 10.0
+# An attempt that ran this long was connected: the next failure is a new outage, retried soon again.
+HEALTHY_RUN_S = 60.0
+BROKER_PROBE_S = 5.0
 
 
 def new_producer(bootstrap: str, *, client_id: str = "redress") -> AIOKafkaProducer:
@@ -67,3 +76,27 @@ async def ensure_topics(bootstrap: str, topics: Iterable[str], *, partitions: in
 
 def _topic_errors(response: object) -> list[tuple[str, int, str | None]]:
     return [(error[0], error[1], error[2] if len(error) > 2 else None) for error in response.topic_errors]
+
+
+async def keep_running(attempt: Callable[[], Awaitable[None]], *, what: str, bootstrap: str,
+                       healthy_run_s: float = HEALTHY_RUN_S) -> None:
+    """Run `attempt` (which works until it fails) again and again: the waits between tries grow while the
+    broker stays away and start small again after an attempt that ran a while."""
+    delay = FIRST_RETRY_S
+    while True:
+        started = time.monotonic()
+        try:
+            # Waiting here first keeps aiokafka from logging an error for every refused connection.
+            await wait_for_kafka(bootstrap, timeout=BROKER_PROBE_S)
+            await attempt()
+        except asyncio.CancelledError:
+            raise
+        except (BrokerUnavailable, KafkaConnectionError):
+            log.warning("%s: no Kafka broker answers at %s (start one with `redress broker`, or set "
+                        "REDRESS_KAFKA_BOOTSTRAP); retrying in %.1f s", what, bootstrap, delay)
+        except Exception as exc:
+            log.warning("%s stopped (%s: %s); retrying in %.1f s", what, type(exc).__name__, exc, delay)
+        if time.monotonic() - started > healthy_run_s:
+            delay = FIRST_RETRY_S
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, LONGEST_RETRY_S)

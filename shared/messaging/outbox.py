@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db import Database
 from shared.messaging.cloudevents import encode_headers
-from shared.messaging.kafka import ensure_topics, new_producer, topics_with_dead_letters
+from shared.messaging.kafka import ensure_topics, keep_running, new_producer, topics_with_dead_letters
 from shared.messaging.tables import inbox, outbox, relay_lease
 from shared.metrics import Metrics
 from shared.settings import ServiceSettings
@@ -144,24 +144,12 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish until cancelled; reconnects with backoff when the broker goes away."""
-        delay = 0.5
-        while True:
-            try:
-                await self._run_connected()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("outbox relay lost the broker (%s: %s); retrying in %.1f s",
-                            type(exc).__name__, exc, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-            else:
-                delay = 0.5
+        await keep_running(self._run_connected, what="outbox relay", bootstrap=self.settings.kafka_bootstrap)
 
     async def _run_connected(self) -> None:
         producer = self.producer_factory(self.settings.kafka_bootstrap)
-        await producer.start()
         try:
+            await producer.start()
             await ensure_topics(self.settings.kafka_bootstrap, topics_with_dead_letters(),
                                 partitions=self.settings.topic_partitions,
                                 replication=self.settings.topic_replication)
