@@ -103,3 +103,15 @@ async def _applied(database, expected: dict[int, int]) -> bool:
 
 def last_line(output: str) -> str:
     return output.strip().splitlines()[-1]
+
+
+async def test_dead_letters_written_in_one_batch_are_all_listed(broker):
+    probe = await new_probe(broker.bootstrap, partitions=1)
+    dlq = f"{probe.topic}.dlq"
+    async with started_producer(broker.bootstrap) as producer:
+        futures = [await producer.send(dlq, b"{}", key=b"k", headers=[("dlq_error_type", b"Boom")], partition=0)
+                   for _ in range(5)]
+        for future in futures:
+            await future
+    output = await redress("dlq", "list", "--topic", dlq, env={"REDRESS_KAFKA_BOOTSTRAP": broker.bootstrap})
+    assert "5 dead letter(s)" in output
