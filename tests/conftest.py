@@ -1,5 +1,6 @@
 """Fixtures every test can use: the Kafka broker and a fresh database per test."""
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -37,17 +38,24 @@ def restartable_broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
 @pytest.fixture
 async def database_url(tmp_path: Path) -> AsyncIterator[str]:
     """An empty database for one test: SQLite by default, PostgreSQL with REDRESS_TEST_DB=postgres."""
+    async with empty_database(tmp_path, "test") as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def empty_database(tmp_path: Path, name: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database on the backend REDRESS_TEST_DB names, dropped afterwards."""
     kind = os.environ.get("REDRESS_TEST_DB", "sqlite")
     if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
+        yield f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
     elif kind == "postgres":
         admin_url = os.environ.get("REDRESS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-        name = f"redress_test_{uuid4().hex[:12]}"
-        await _run_as_admin(admin_url, f'CREATE DATABASE "{name}"')
+        database = f"redress_test_{uuid4().hex[:12]}"
+        await _run_as_admin(admin_url, f'CREATE DATABASE "{database}"')
         try:
-            yield _asyncpg_url(admin_url, database=name)
+            yield _asyncpg_url(admin_url, database=database)
         finally:
-            await _run_as_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await _run_as_admin(admin_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     else:
         raise pytest.UsageError(f"REDRESS_TEST_DB must be 'sqlite' or 'postgres', not {kind!r}")
 
