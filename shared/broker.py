@@ -90,7 +90,11 @@ class EmbeddedBroker:
         if port_is_open(self.host, self.port):
             raise BrokerError(f"port {self.port} on {self.host} is already in use: free it or pick another")
         self._process = self._spawn()
-        self._wait_until_ready(timeout)
+        try:
+            self._wait_until_ready(timeout)
+        except BaseException:  # Ctrl-C or SIGTERM while waiting too: never leave the process behind
+            self.stop()
+            raise
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the broker to exit, and kill it if it has not within `timeout` seconds."""

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -40,8 +41,11 @@ def broker(port: int = typer.Option(9092, help="Port to listen on (127.0.0.1).")
     embedded = EmbeddedBroker(port=port, log_path=log)
     embedded.start()
     console.print(f"broker ready at [bold]{embedded.bootstrap}[/] (memory only; log: {log}); Ctrl-C stops it")
+    _stop_on_sigterm()
     try:
-        _wait_for_stop_signal(lambda: embedded.is_running())
+        _wait_while(embedded.is_running)
+    except KeyboardInterrupt:
+        pass
     finally:
         embedded.stop()
         console.print("broker stopped")
@@ -51,17 +55,24 @@ def run(with_broker: bool = typer.Option(True, "--broker/--no-broker",
                                          help="Start the embedded broker if nothing answers on the bootstrap."),
         services: list[str] = typer.Argument(None, help="Services to run (default: all four).")) -> None:
     specs = pick(services) if services else list(SERVICES.values())
-    _migrate(specs)
-    embedded = _start_broker_if_needed(specs[0]) if with_broker else None
+    _stop_on_sigterm()
+    embedded: EmbeddedBroker | None = None
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
+        _migrate(specs)
+        if with_broker:
+            embedded = _broker_if_needed(specs[0])
+            if embedded is not None:
+                embedded.start()
+                console.print(f"embedded broker started at {embedded.bootstrap} (memory only; log: var/broker.log)")
         children = {spec.name: _spawn(spec) for spec in specs}
         _wait_until_ready(specs, children)
         _print_urls(specs)
-        _wait_for_stop_signal(lambda: all(child.poll() is None for child in children.values()))
-        for name, child in children.items():
-            if child.poll() is not None:
-                console.print(f"[red]{name} exited with code {child.returncode}[/]")
+        _wait_while(lambda: all(child.poll() is None for child in children.values()))
+        stopped = [f"{name} (exit code {c.returncode})" for name, c in children.items() if c.poll() is not None]
+        fail(f"{', '.join(stopped)} stopped; stopping the rest")
+    except KeyboardInterrupt:
+        pass
     finally:
         _stop_children(children)
         if embedded is not None:
@@ -82,7 +93,8 @@ def _migrate(specs: list[ServiceSpec]) -> None:
     console.print(f"databases migrated: {', '.join(s.name for s in specs)}")
 
 
-def _start_broker_if_needed(spec: ServiceSpec) -> EmbeddedBroker | None:
+def _broker_if_needed(spec: ServiceSpec) -> EmbeddedBroker | None:
+    """An embedded broker for the configured bootstrap, unless a broker already answers there."""
     bootstrap = spec.settings().kafka_bootstrap
     host, _, port = bootstrap.split(",")[0].rpartition(":")
     if port_is_open(host, int(port)):
@@ -91,10 +103,7 @@ def _start_broker_if_needed(spec: ServiceSpec) -> EmbeddedBroker | None:
     if host not in ("127.0.0.1", "localhost"):
         raise typer.BadParameter(f"no broker answers at {bootstrap}; start it, or point REDRESS_KAFKA_BOOTSTRAP "
                                  "at one that runs")
-    embedded = EmbeddedBroker(port=int(port), log_path=Path("var/broker.log"))
-    embedded.start()
-    console.print(f"embedded broker started at {embedded.bootstrap} (memory only; log: var/broker.log)")
-    return embedded
+    return EmbeddedBroker(port=int(port), log_path=Path("var/broker.log"))
 
 
 def _spawn(spec: ServiceSpec) -> subprocess.Popen[bytes]:
@@ -131,19 +140,18 @@ def _print_urls(specs: list[ServiceSpec]) -> None:
                       f"metrics {base}/metrics", soft_wrap=True)
 
 
-def _wait_for_stop_signal(still_running) -> None:
-    """Block until Ctrl-C, SIGTERM, or `still_running()` turns false."""
-    stop = {"requested": False}
+def _stop_on_sigterm() -> None:
+    """SIGTERM (kill, a container runtime, a process manager) stops everything the way Ctrl-C does."""
 
-    def request_stop(*_: object) -> None:
-        stop["requested"] = True
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, request_stop)
-    try:
-        while not stop["requested"] and still_running():
-            time.sleep(0.3)
-    except KeyboardInterrupt:
-        pass
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _wait_while(still_running: Callable[[], bool]) -> None:
+    while still_running():
+        time.sleep(0.3)
 
 
 def _stop_children(children: dict[str, subprocess.Popen[bytes]], timeout_s: float = 15.0) -> None:

@@ -1,11 +1,13 @@
 """`redress run`, as `make run` calls it: migrates, starts the embedded broker and the four services, prints
 their URLs, and stops everything on SIGTERM."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -38,26 +40,46 @@ def _tail(folder: Path) -> str:
     return (folder / "run.log").read_text()[-4000:]
 
 
-def test_run_brings_every_service_to_ready_and_stops_cleanly(tmp_path: Path):
+@contextlib.contextmanager
+def redress_run(folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, int], int]]:
+    """`redress run` on free ports with its data in `folder`; whatever is left of it is stopped afterwards."""
     ports = {name: free_port() for name in SERVICES}
     broker_port = free_port()
-    env = {**os.environ, "REDRESS_DATA_DIR": str(tmp_path), "REDRESS_KAFKA_BOOTSTRAP": f"127.0.0.1:{broker_port}",
+    env = {**os.environ, "REDRESS_DATA_DIR": str(folder), "REDRESS_KAFKA_BOOTSTRAP": f"127.0.0.1:{broker_port}",
            **{f"REDRESS_{name.upper()}_PORT": str(port) for name, port in ports.items()}}
-    log = (tmp_path / "run.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], env=env, cwd=tmp_path,
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with (folder / "run.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "run"], env=env, cwd=folder,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield process, ports, broker_port
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=30)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _nothing_left(ports: dict[str, int], broker_port: int) -> bool:
+    return not any(port_is_open("127.0.0.1", port) for port in [*ports.values(), broker_port])
+
+
+def test_run_brings_every_service_to_ready_and_stops_cleanly(tmp_path: Path):
+    with redress_run(tmp_path) as (process, ports, broker_port):
         assert _wait_for(lambda: _all_ready(ports), timeout=90), _tail(tmp_path)
-        assert _wait_for(lambda: "Redress is running" in _tail(tmp_path), timeout=10), _tail(tmp_path)
+        urls_printed = lambda: all(f"http://127.0.0.1:{p}/metrics" in _tail(tmp_path) for p in ports.values())  # noqa: E731
+        assert _wait_for(urls_printed, timeout=10), _tail(tmp_path)
         assert {f"{name}.db" for name in SERVICES} <= {p.name for p in tmp_path.iterdir()}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, _tail(tmp_path)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        log.close()
-    output = (tmp_path / "run.log").read_text()
-    for port in ports.values():
-        assert f"http://127.0.0.1:{port}" in output, output[-4000:]
-        assert not port_is_open("127.0.0.1", port)
-    assert not port_is_open("127.0.0.1", broker_port)
+    assert _nothing_left(ports, broker_port)
+
+
+def test_a_stop_while_starting_leaves_nothing_running(tmp_path: Path):
+    with redress_run(tmp_path) as (process, ports, broker_port):
+        assert _wait_for(lambda: port_is_open("127.0.0.1", broker_port), timeout=60), _tail(tmp_path)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, _tail(tmp_path)
+        assert "stopped" in _tail(tmp_path)
+    assert _wait_for(lambda: _nothing_left(ports, broker_port), timeout=5), _tail(tmp_path)
