@@ -1,11 +1,10 @@
-"""Logging of every service: JSON lines on stderr, with the ids of the work in hand, contact data masked.
+"""Logging of every service: JSON lines on stderr, with the ids of the work in hand, personal data masked.
 
 Ids live in context variables, so a log line written deep inside a use case still says which
 request, complaint and event it belongs to, and concurrent requests do not mix them up.
 """
 
 import logging
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from typing import Any
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
+from shared.pii import mask_pii
+
 HANDLER_NAME = "redress"
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -24,9 +25,8 @@ _CONTEXT: dict[str, ContextVar[str | None]] = {
     name: ContextVar(name, default=None) for name in ("request_id", "complaint_id", "event_id")
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Lookarounds spare digits inside identifiers: UUID groups, hex ids, ISO timestamps ("...T10:00").
-_PHONE = re.compile(r"(?<![\w+-])\+?\d(?:[ -]?\d){6,}(?![\w-])")
+# The name callers know; events and logs share one masking, in shared.pii.
+mask_contact_data = mask_pii
 
 
 @contextmanager
@@ -45,7 +45,6 @@ def log_context(**values: object) -> Iterator[None]:
             var.reset(token)
 
 
-
 def current_request_id() -> str | None:
     return _CONTEXT["request_id"].get()
 
@@ -55,22 +54,18 @@ def current_context() -> dict[str, str]:
     return {name: value for name, var in _CONTEXT.items() if (value := var.get()) is not None}
 
 
-def mask_contact_data(text: str) -> str:
-    return _PHONE.sub("***", _EMAIL.sub("***@***", text))
-
-
 class ContactDataFilter(logging.Filter):
-    """Masks e-mail addresses and phone numbers in messages and tracebacks; logs never show contact data."""
+    """Masks e-mail addresses, phone, ID-card and card numbers in messages and tracebacks (shared.pii)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:
             return True  # a broken format call is reported by the handler, not raised at the caller
-        record.msg, record.args = mask_contact_data(message), None
+        record.msg, record.args = mask_pii(message), None
         if record.exc_info:
             # Exception messages echo input (pydantic errors do), so the traceback is masked as text.
-            record.exc_text = mask_contact_data(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = mask_pii(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
 
