@@ -128,10 +128,8 @@ class UnitOfWork:
         session, self._session = self._session, None
         self._pending = []
         if session is not None:
-            try:
-                await session.rollback()
-            finally:
-                await session.close()
+            # close() rolls back what was not committed and, unlike rollback(), leaves loaded objects readable.
+            await session.close()
 
     def emit(self, event: Event) -> None:
         """Queue an event; it is written to the outbox in the transaction `commit` commits."""

@@ -228,10 +228,67 @@ def health_router() -> APIRouter:
     return router
 
 
+class BodyLimitMiddleware:
+    """Refuses request bodies over a size with a 413 problem (Starlette's own limit answers in plain text).
+
+    `larger` names paths that may carry more, such as batch endpoints."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.larger = larger or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(scope["path"], self.max_bytes)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _too_large(scope, limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(413, _too_large_detail(limit))
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+def _too_large_detail(limit: int) -> str:
+    return f"the request body is larger than {limit:,} bytes"
+
+
+def _too_large(scope: Scope, limit: int) -> JSONResponse:
+    return problem_response(413, "Content too large", _too_large_detail(limit), instance=scope["path"],
+                            request_id=current_request_id())
+
+
+def require_json(request: Request) -> None:
+    """Route dependency: a body that is not declared JSON is refused before anything reads it."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise HTTPException(415, f"send the body as application/json, not {media_type or 'without a content type'}")
+
+
 def _problem_doc(description: str) -> dict[str, Any]:
     schema = ProblemOut.model_json_schema()
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
 
+
+DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _problem_doc("The request is invalid"),
@@ -246,6 +303,8 @@ def create_service_app(
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]],
     metrics: Metrics,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    larger_bodies: dict[str, int] | None = None,
 ) -> FastAPI:
     """The FastAPI app of a service, with errors, request context, health and metrics in place.
 
@@ -260,6 +319,7 @@ def create_service_app(
         dependencies=[Depends(bind_complaint_id)],
     )
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, larger=larger_bodies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router())
     return app

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 
@@ -24,7 +24,8 @@ class ServiceRuntime:
     """Built when the app is created; connects nothing until `start`, which the app's lifespan calls."""
 
     def __init__(self, settings: ServiceSettings, *, handlers: Mapping[type[Event], Handler],
-                 uow_class: Callable[..., UnitOfWork] = UnitOfWork, registry: EventRegistry = REGISTRY) -> None:
+                 uow_class: Callable[..., UnitOfWork] = UnitOfWork, registry: EventRegistry = REGISTRY,
+                 warm_ups: Sequence[Callable[[], None]] = ()) -> None:
         self.settings = settings
         self.handlers = handlers
         self.uow_class = uow_class
@@ -34,6 +35,8 @@ class ServiceRuntime:
         self.relay: OutboxRelay | None = None
         self.consumer: ConsumerRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        # Slow one-off loads (models) done in a thread while starting, not on the first request.
+        self.warm_ups = warm_ups
 
     @property
     def database(self) -> Database:
@@ -45,6 +48,8 @@ class ServiceRuntime:
         return self.uow_class(self.database, source=self.settings.service_name)
 
     async def start(self) -> None:
+        for warm_up in self.warm_ups:
+            await asyncio.to_thread(warm_up)
         self._database = Database(self.settings.resolved_database_url)
         if self.settings.run_relay:
             self.relay = OutboxRelay(self.database, self.settings, metrics=self.metrics)

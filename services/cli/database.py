@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from services.catalog import pick
-from shared.migrations import upgrade
+from shared.migrations import new_revision, upgrade
 
 console = Console()
 
@@ -15,6 +15,18 @@ def register(app: typer.Typer) -> None:
     app.command(help="Bring the services' databases to the newest schema (all services when none is named).")(
         migrate
     )
+    app.command(help="Write a service's next migration from the difference between its models and its "
+                "database (for developers).")(revision)
+
+
+def revision(service: str = typer.Argument(..., help="intake, routing, escalation or feedback"),
+             message: str = typer.Option(..., "--message", "-m", help="What the migration changes.")) -> None:
+    try:
+        spec = pick([service])[0]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    asyncio.run(new_revision(spec.migrations_dir, spec.settings().resolved_database_url, message))
+    console.print(f"new migration in {spec.migrations_dir / 'versions'}: review it before committing")
 
 
 def migrate(services: list[str] = typer.Argument(None, help="intake, routing, escalation, feedback")) -> None:

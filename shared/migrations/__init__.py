@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.db_types import UtcDateTime
 from shared.messaging.tables import messaging_metadata
 
 
@@ -27,6 +28,17 @@ async def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> Non
 
 async def downgrade(migrations_dir: Path, url: str, revision: str) -> None:
     await _run_command(command.downgrade, migrations_dir, url, revision)
+
+
+async def new_revision(migrations_dir: Path, url: str, message: str) -> None:
+    """Write the next migration, generated from the difference between the models and a database at head."""
+    await upgrade(migrations_dir, url)
+    number = len(list((migrations_dir / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))) + 1
+
+    def autogenerate(config: Config, _revision: str) -> None:
+        command.revision(config, message=message, autogenerate=True, rev_id=f"{number:04d}")
+
+    await _run_command(autogenerate, migrations_dir, url, "head")
 
 
 async def _run_command(alembic_command: Callable[[Config, str], None], migrations_dir: Path, url: str,
@@ -55,7 +67,8 @@ def run_env(service_metadata: MetaData) -> None:
     """The body of every service's migrations/env.py."""
     config = context.config
     metadata = target_metadata(service_metadata)
-    options: dict[str, Any] = {"target_metadata": metadata, "render_as_batch": True, "compare_type": True}
+    options: dict[str, Any] = {"target_metadata": metadata, "render_as_batch": True, "compare_type": True,
+                               "render_item": _render_item}
     if context.is_offline_mode():
         context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **options)
         with context.begin_transaction():
@@ -66,6 +79,14 @@ def run_env(service_metadata: MetaData) -> None:
         _run_on(connection, options)
         return
     asyncio.run(_run_with_own_engine(config.get_main_option("sqlalchemy.url"), options))
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Generated migrations spell the project's own column types the way the models do."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        autogen_context.imports.add("from shared.db_types import UtcDateTime")
+        return "UtcDateTime()"
+    return False
 
 
 def _run_on(connection: Connection, options: dict[str, Any]) -> None:
