@@ -1,10 +1,15 @@
 from fastapi import FastAPI
 
 from services.intake import __doc__ as description
+from services.intake.api import router
 from services.intake.handlers import HANDLERS
+from services.intake.language import load_detector
 from services.intake.settings import IntakeSettings
+from services.intake.uow import IntakeUow
 from shared.service_app import build_service_app
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
-    return build_service_app(settings or IntakeSettings(), description=description or "", handlers=HANDLERS)
+    settings = settings or IntakeSettings()
+    return build_service_app(settings, description=description or "", handlers=HANDLERS, routers=[router],
+                             uow_class=IntakeUow, max_body_bytes=settings.max_body_bytes, warm_ups=[load_detector])

@@ -1,10 +1,71 @@
-"""Tables of the intake database. The messaging tables (outbox, inbox) come from shared.messaging.tables."""
+"""Tables of the intake database: complaints as filed (with the customer's contact data, which no other
+service holds) and the answers given to idempotent requests. The messaging tables come from
+shared.messaging.tables."""
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db_types import UtcDateTime
 
 metadata = MetaData()
 
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+class Complaint(Base):
+    __tablename__ = "complaint"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(30))
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(200))
+    customer_id: Mapped[str] = mapped_column(String(200))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    customer_email: Mapped[str | None] = mapped_column(String(320))
+    customer_phone: Mapped[str | None] = mapped_column(String(40))
+    customer_tier: Mapped[str | None] = mapped_column(String(40))
+    customer_locale: Mapped[str | None] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    product_ref: Mapped[str | None] = mapped_column(String(200))
+    occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    remedy_sought: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    consent: Mapped[dict[str, bool]] = mapped_column(JSON)
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expected_response_by: Mapped[datetime] = mapped_column(UtcDateTime())
+    duplicate_of: Mapped[UUID | None] = mapped_column(Uuid)
+    repeat: Mapped[bool] = mapped_column(Boolean)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_complaint_received", "received_at", "id"),
+        Index("ix_complaint_customer_received", "customer_id", "received_at"),
+        Index("ix_complaint_channel_received", "channel", "received_at"),
+        Index("ix_complaint_status_received", "status", "received_at"),
+    )
+
+
+class IdempotentAnswer(Base):
+    """The first answer to a request with an Idempotency-Key, given again to every retry of that request."""
+
+    __tablename__ = "idempotent_answer"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

@@ -68,6 +68,9 @@ class ComplaintReceivedV1(Event):
     subject: str = Field(description="Subject with contact data masked.")
     description: str = Field(description="Description with contact data masked.")
     received_at: datetime
+    repeat: bool = Field(False, description="The customer complained recently before (重复投诉).")
+    region: str | None = None
+    product_ref: str | None = Field(None, description="The product or service the complaint is about.")
 
 
 class ComplaintCustomerRepliedV1(Event):

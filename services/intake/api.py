@@ -1,0 +1,72 @@
+"""Intake's HTTP routes: parse, call a use case, answer with a schema."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from services.intake import service
+from services.intake.deps import SettingsDep, UowDep
+from services.intake.repository import ComplaintFilter
+from services.intake.schemas import (
+    AcknowledgementOut,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPage,
+    ComplaintSummaryOut,
+    CustomerOut,
+)
+from shared.contracts.complaint import Channel, ComplaintKind
+from shared.http import require_json
+
+router = APIRouter(prefix="/v1", tags=["complaints"])
+
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", description="Retries with the same key and body get the first answer; "
+    "never two complaints.")]
+
+
+@router.post(
+    "/complaints", status_code=201, response_model=AcknowledgementOut, dependencies=[Depends(require_json)],
+    summary="Submit a complaint, suggestion or praise",
+    responses={200: {"model": AcknowledgementOut,
+                     "description": "Linked to the customer's near-identical recent complaint (duplicate_of)"}},
+)
+async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
+                 idempotency_key: IdempotencyKey = None) -> Response:
+    answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
+    headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
+    return Response(answer.body, status_code=answer.status_code, media_type="application/json", headers=headers)
+
+
+@router.get("/complaints", summary="List complaints, newest first")
+async def list_complaints(
+    uow: UowDep,
+    channel: Channel | None = None,
+    status: str | None = Query(None, max_length=30),
+    kind: ComplaintKind | None = None,
+    customer_id: str | None = Query(None, max_length=200),
+    received_from: datetime | None = Query(None, description="Inclusive, ISO 8601."),
+    received_to: datetime | None = Query(None, description="Exclusive, ISO 8601."),
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=500),
+) -> ComplaintPage:
+    where = ComplaintFilter(channel=channel, status=status, kind=kind, customer_id=customer_id,
+                            received_from=received_from, received_to=received_to)
+    complaints, next_cursor = await service.list_complaints(uow, where, limit=limit, cursor=cursor)
+    return ComplaintPage(items=[ComplaintSummaryOut.model_validate(c, from_attributes=True) for c in complaints],
+                         next_cursor=next_cursor)
+
+
+@router.get("/complaints/{complaint_id}", summary="One complaint as filed")
+async def get_complaint(complaint_id: UUID, uow: UowDep) -> ComplaintOut:
+    complaint = await service.get_complaint(uow, complaint_id)
+    customer = CustomerOut(id=complaint.customer_id, name=complaint.customer_name, email=complaint.customer_email,
+                           phone=complaint.customer_phone, tier=complaint.customer_tier,
+                           locale=complaint.customer_locale)
+    return ComplaintOut.model_validate({**_columns(complaint), "customer": customer})
+
+
+def _columns(complaint: object) -> dict[str, object]:
+    return {name: getattr(complaint, name) for name in ComplaintOut.model_fields if name != "customer"}

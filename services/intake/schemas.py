@@ -1,0 +1,120 @@
+"""HTTP shapes of the intake API. Unknown fields are refused so a frontend's typo is an error, not lost data."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, StringConstraints
+
+from shared.contracts.complaint import Channel, ComplaintKind
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=40,
+                                         pattern=r"^\+?[0-9 ()./-]{5,40}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+
+
+class StrictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=20_000)
+
+
+class CustomerIn(StrictIn):
+    id: Annotated[Text, Field(min_length=1, max_length=200, description="The frontend's customer id.")]
+    name: Annotated[Text, Field(max_length=200)] | None = None
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    tier: Annotated[Text, Field(max_length=40)] | None = Field(None, examples=["standard", "gold", "vip"])
+    locale: Annotated[Text, Field(max_length=20)] | None = Field(None, examples=["zh-CN", "en-US"])
+
+
+class AttachmentIn(StrictIn):
+    name: Annotated[Text, Field(min_length=1, max_length=255)]
+    media_type: Annotated[Text, Field(min_length=3, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")]
+    size: int = Field(ge=0, le=10 * 1024**3)
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
+    url: HttpUrl
+
+
+class ConsentIn(StrictIn):
+    contact: bool = Field(True, description="The customer may be contacted about this complaint.")
+    data_processing: bool = Field(True, description="The complaint's data may be processed to handle it.")
+    survey: bool = Field(True, description="The customer may be asked about satisfaction afterwards.")
+
+
+class ComplaintIn(StrictIn):
+    kind: ComplaintKind = ComplaintKind.COMPLAINT
+    channel: Channel
+    external_ref: Annotated[Text, Field(max_length=200, description="The frontend's own reference.")] | None = None
+    region: Annotated[Text, Field(max_length=100)] | None = None
+    location: Annotated[Text, Field(max_length=200)] | None = None
+    customer: CustomerIn
+    subject: Annotated[Text, Field(min_length=1, max_length=300)]
+    description: Annotated[Text, Field(min_length=1, max_length=20_000)]
+    language: LanguageCode | None = Field(None, description="ISO 639-1; detected when not given.")
+    product_ref: Annotated[Text, Field(max_length=200)] | None = None
+    occurred_at: AwareDatetime | None = None
+    remedy_sought: Annotated[Text, Field(max_length=5_000)] | None = None
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    consent: ConsentIn = Field(default_factory=ConsentIn)
+    callback_url: HttpUrl | None = None
+
+
+class AcknowledgementOut(BaseModel):
+    """What the frontend shows the customer right away: the complaint is in, and what happens next."""
+
+    id: UUID
+    tracking_number: str
+    status: str
+    kind: ComplaintKind
+    channel: Channel
+    language: str | None
+    received_at: datetime
+    acknowledged_at: datetime
+    expected_response_by: datetime
+    duplicate_of: UUID | None = Field(description="Set when this was linked to an earlier, near-identical complaint.")
+    repeat: bool = Field(description="The customer has complained recently before (重复投诉).")
+
+
+class CustomerOut(BaseModel):
+    id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    tier: str | None
+    locale: str | None
+
+
+class ComplaintOut(AcknowledgementOut):
+    external_ref: str | None
+    region: str | None
+    location: str | None
+    customer: CustomerOut
+    subject: str
+    description: str
+    product_ref: str | None
+    occurred_at: datetime | None
+    remedy_sought: str | None
+    attachments: list[dict]
+    consent: dict[str, bool]
+    callback_url: str | None
+
+
+class ComplaintSummaryOut(BaseModel):
+    id: UUID
+    tracking_number: str
+    status: str
+    kind: ComplaintKind
+    channel: Channel
+    customer_id: str
+    subject: str
+    received_at: datetime
+    duplicate_of: UUID | None
+    repeat: bool
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintSummaryOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+SortOrder = Literal["newest", "oldest"]

@@ -1,0 +1,69 @@
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from services.intake import domain
+from services.intake.domain import Earlier
+from shared.errors import InvalidInput
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def an_earlier(*, fingerprint="f", hours_ago=1.0, duplicate_of=None) -> Earlier:
+    return Earlier(id=uuid4(), fingerprint=fingerprint, received_at=NOW - timedelta(hours=hours_ago),
+                   duplicate_of=duplicate_of)
+
+
+def relate(earlier, fingerprint="f"):
+    return domain.relate_to_history(earlier, fingerprint=fingerprint, now=NOW, duplicate_window=timedelta(hours=72),
+                                    repeat_window=timedelta(days=30))
+
+
+def test_retyped_complaints_share_a_fingerprint_and_other_words_do_not():
+    first = domain.complaint_fingerprint(customer_id="c1", subject="Charged twice!", description="Order 123, twice.")
+    retyped = domain.complaint_fingerprint(customer_id="c1", subject="charged  TWICE", description="order 124 twice")
+    assert first == retyped
+    assert first != domain.complaint_fingerprint(customer_id="c2", subject="Charged twice!",
+                                                 description="Order 123, twice.")
+    assert first != domain.complaint_fingerprint(customer_id="c1", subject="Charged once", description="Order 123")
+
+
+def test_full_width_chinese_punctuation_does_not_make_a_new_complaint():
+    a = domain.complaint_fingerprint(customer_id="c", subject="快递丢了！", description="包裹没有收到。")
+    b = domain.complaint_fingerprint(customer_id="c", subject="快递丢了!", description="包裹没有收到.")
+    assert a == b
+
+
+def test_a_recent_identical_complaint_is_a_duplicate_and_an_old_one_is_not():
+    recent = an_earlier(hours_ago=5)
+    assert relate([recent]).duplicate_of == recent
+    assert relate([an_earlier(hours_ago=100)]).duplicate_of is None
+
+
+def test_any_recent_complaint_makes_a_repeat_but_duplicates_do_not_count():
+    assert relate([an_earlier(fingerprint="other", hours_ago=24 * 10)]).repeat
+    assert not relate([an_earlier(fingerprint="other", hours_ago=24 * 40)]).repeat
+    assert not relate([an_earlier(fingerprint="other", duplicate_of=uuid4())]).repeat
+    assert not relate([]).repeat
+
+
+def test_request_hashes_ignore_key_order():
+    assert domain.request_hash({"a": 1, "b": [1, 2]}) == domain.request_hash({"b": [1, 2], "a": 1})
+    assert domain.request_hash({"a": 1}) != domain.request_hash({"a": 2})
+
+
+def test_a_reused_key_with_another_body_is_refused():
+    domain.check_idempotent_replay(stored_hash="h", new_hash="h", key="k")
+    with pytest.raises(domain.IdempotencyKeyReused, match="different request body"):
+        domain.check_idempotent_replay(stored_hash="h", new_hash="other", key="k")
+
+
+@pytest.mark.parametrize("key", ["", "x" * 256, "line\nbreak"])
+def test_unusable_idempotency_keys_are_refused(key):
+    with pytest.raises(InvalidInput):
+        domain.check_idempotency_key(key)
+
+
+def test_the_acknowledgement_promises_a_first_response():
+    assert domain.expected_response_by(NOW, promise_hours=24) == NOW + timedelta(days=1)
