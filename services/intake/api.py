@@ -11,6 +11,8 @@ from services.intake.deps import SettingsDep, UowDep
 from services.intake.repository import ComplaintFilter
 from services.intake.schemas import (
     AcknowledgementOut,
+    BatchIn,
+    BatchOut,
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
@@ -21,6 +23,8 @@ from shared.contracts.complaint import Channel, ComplaintKind
 from shared.http import require_json
 
 router = APIRouter(prefix="/v1", tags=["complaints"])
+# Its own body limit (settings.max_batch_body_bytes), set up in app.py.
+BATCH_PATH = "/v1/complaints:batch"
 
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", description="Retries with the same key and body get the first answer; "
@@ -38,6 +42,17 @@ async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
     answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
     headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
     return Response(answer.body, status_code=answer.status_code, media_type="application/json", headers=headers)
+
+
+@router.post(
+    BATCH_PATH.removeprefix(router.prefix), dependencies=[Depends(require_json)],
+    summary="Submit up to 500 complaints at once",
+    description="Each item is validated and filed on its own, exactly as POST /v1/complaints would file it; a "
+    "bad item never stops the others. The answer lists every item's status in the items' order.",
+)
+async def submit_batch(body: BatchIn, uow: UowDep, settings: SettingsDep) -> BatchOut:
+    results = await service.submit_batch(uow, body.items, settings=settings)
+    return BatchOut.of(results)
 
 
 @router.get("/complaints", summary="List complaints, newest first")

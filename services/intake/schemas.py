@@ -1,10 +1,21 @@
 """HTTP shapes of the intake API. Unknown fields are refused so a frontend's typo is an error, not lost data."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, HttpUrl, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    HttpUrl,
+    StringConstraints,
+)
+from pydantic_core import CoreSchema, core_schema
 
 from shared.contracts.complaint import Channel, ComplaintKind
 
@@ -118,3 +129,55 @@ class ComplaintPage(BaseModel):
 
 
 SortOrder = Literal["newest", "oldest"]
+
+MAX_BATCH_ITEMS = 500
+
+
+class BatchItemIn(StrictIn):
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=255, description="Like the Idempotency-Key header of a single submission: "
+        "a retry with the same key and complaint gets the first answer; never two complaints.")
+    complaint: ComplaintIn
+
+
+class _RawBatchItem:
+    """Accepts any JSON value, so that each item is validated on its own and a bad one fails alone; the OpenAPI
+    document still shows BatchItemIn."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.any_schema()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return handler(BatchItemIn.__pydantic_core_schema__)
+
+
+class BatchIn(BaseModel):
+    items: list[_RawBatchItem] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+class ItemProblemOut(BaseModel):
+    title: str
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(None, description="Invalid fields: loc, msg, type.")
+
+
+class BatchResultOut(BaseModel):
+    index: int = Field(description="Position of the item in the request, from 0.")
+    status: int = Field(description="What POST /v1/complaints would have answered for this item alone.")
+    acknowledgement: AcknowledgementOut | None
+    problem: ItemProblemOut | None
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResultOut] = Field(description="One per item, in the items' order.")
+    accepted: int = Field(description="Items filed as new complaints (201).")
+    linked: int = Field(description="Items linked to an earlier, near-identical complaint (200).")
+    rejected: int = Field(description="Items refused; see their problem.")
+
+    @classmethod
+    def of(cls, results: list[BatchResultOut]) -> "BatchOut":
+        accepted = sum(r.status == 201 for r in results)
+        linked = sum(r.status == 200 for r in results)
+        return cls(results=results, accepted=accepted, linked=linked, rejected=len(results) - accepted - linked)

@@ -5,18 +5,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from shared.pii import mask_pii
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import domain
 from services.intake.language import detect_language
 from services.intake.models import Complaint, IdempotentAnswer
 from services.intake.repository import ComplaintFilter
-from services.intake.schemas import AcknowledgementOut, ComplaintIn
+from services.intake.schemas import AcknowledgementOut, BatchItemIn, BatchResultOut, ComplaintIn, ItemProblemOut
 from services.intake.settings import IntakeSettings
 from services.intake.tracking import new_tracking_number
 from services.intake.uow import IntakeUow
 from shared.contracts.complaint import ComplaintReceivedV1
+from shared.errors import DomainError
+from shared.pii import mask_pii
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,32 @@ async def submit_complaint(uow: IntakeUow, submission: ComplaintIn, *, settings:
                 raise
             log.info("unique-key clash while filing a complaint; trying again (%d)", attempt)
     raise AssertionError("unreachable")
+
+
+async def submit_batch(uow: IntakeUow, items: list[object], *, settings: IntakeSettings) -> list[BatchResultOut]:
+    """File each item as submit_complaint would, each in its own transaction: a bad item fails alone."""
+    return [await _submit_item(uow, index, item, settings=settings) for index, item in enumerate(items)]
+
+
+async def _submit_item(uow: IntakeUow, index: int, item: object, *, settings: IntakeSettings) -> BatchResultOut:
+    try:
+        parsed = BatchItemIn.model_validate(item)
+        answer = await submit_complaint(uow, parsed.complaint, settings=settings,
+                                        idempotency_key=parsed.idempotency_key)
+    except ValidationError as exc:
+        return BatchResultOut(index=index, status=422, acknowledgement=None, problem=invalid_item(exc))
+    except DomainError as exc:
+        problem = ItemProblemOut(title=exc.title, detail=exc.detail)
+        return BatchResultOut(index=index, status=int(exc.status), acknowledgement=None, problem=problem)
+    ack = AcknowledgementOut.model_validate_json(answer.body)
+    return BatchResultOut(index=index, status=answer.status_code, acknowledgement=ack, problem=None)
+
+
+def invalid_item(exc: ValidationError) -> ItemProblemOut:
+    # Only where and why, as for a whole request: the rejected input itself may hold contact data.
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    fields = ", ".join(".".join(str(part) for part in error["loc"]) or "item" for error in errors)
+    return ItemProblemOut(title="Invalid request", detail=f"{len(errors)} invalid field(s): {fields}", errors=errors)
 
 
 async def _submit_once(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSettings, key: str | None,

@@ -1,0 +1,150 @@
+"""`redress intake import FILE`: files the complaints of a CSV or NDJSON file through the running intake service's
+public batch API, as any frontend would."""
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from services.intake import importing
+from services.intake.api import BATCH_PATH
+from services.intake.schemas import MAX_BATCH_ITEMS
+
+console = Console()
+intake_app = typer.Typer(help="The intake service: complaints in bulk.", no_args_is_help=True)
+
+SHOWN_REJECTIONS = 50
+ACCEPTED, LINKED, REJECTED = "accepted", "linked", "rejected"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    line: int
+    result: str
+    reason: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+@intake_app.command("import", help="File the complaints of a CSV or NDJSON file through the intake service's "
+                    "batch API. Importing the same file again files nothing twice. Exit code 1 when a row was "
+                    "rejected, 2 when the file or the service cannot be used.")
+def import_complaints(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The CSV or NDJSON file."),
+    fmt: str = typer.Option(None, "--format", help="csv or ndjson (default: from the file's extension)."),
+    url: str = typer.Option("http://127.0.0.1:8001", help="Base URL of the running intake service."),
+    batch_size: int = typer.Option(200, min=1, max=MAX_BATCH_ITEMS, help="Complaints per request."),
+    errors: Path = typer.Option(None, "--errors", help="Write every rejected row with its reasons here (NDJSON)."),
+) -> None:
+    rows = _read(file, fmt)
+    outcomes = _send(rows, url=url, batch_size=batch_size)
+    _summarise(outcomes)
+    if errors is not None:
+        _write_rejections(errors, outcomes)
+    raise typer.Exit(1 if any(o.result == REJECTED for o in outcomes) else 0)
+
+
+def _read(file: Path, fmt: str | None) -> list[importing.Row]:
+    fmt = fmt or importing.format_of(file.name)
+    if fmt is None:
+        _usage_error(f"cannot tell the format of {file.name}; pass --format csv or --format ndjson")
+    content = file.read_bytes()
+    try:
+        text = content.decode("utf-8-sig")
+        return importing.read_rows(io.StringIO(text, newline=""), fmt=fmt.lower(),
+                                   digest=importing.file_digest(content))
+    except (UnicodeDecodeError, importing.UnreadableFile) as exc:
+        _usage_error(f"{file}: {exc}")
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _send(rows: list[importing.Row], *, url: str, batch_size: int) -> list[Outcome]:
+    outcomes = [Outcome(row.line, REJECTED, row.problem) for row in rows if row.body is None]
+    readable = [row for row in rows if row.body is not None]
+    with _progress(total=len(rows)) as advance, httpx.Client(base_url=url, timeout=120.0) as client:
+        advance(len(outcomes))
+        for start in range(0, len(readable), batch_size):
+            chunk = readable[start:start + batch_size]
+            outcomes += _post(client, chunk)
+            advance(len(chunk))
+    return sorted(outcomes, key=lambda o: o.line)
+
+
+@contextmanager
+def _progress(*, total: int) -> Iterator[Any]:
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("import", total=total)
+        yield lambda count: progress.advance(task, count)
+
+
+def _post(client: httpx.Client, chunk: list[importing.Row]) -> list[Outcome]:
+    items = [{"idempotency_key": row.idempotency_key, "complaint": row.body} for row in chunk]
+    try:
+        response = client.post(BATCH_PATH, json={"items": items})
+    except httpx.TransportError as exc:
+        _usage_error(f"cannot reach the intake service at {client.base_url} ({exc}); is it running "
+                     "(redress serve intake)? Importing the file again later files no row twice.")
+    if response.status_code != 200:
+        reason = f"the service answered {response.status_code}: {_detail(response)}"
+        return [Outcome(row.line, REJECTED, reason) for row in chunk]
+    return [_outcome(row, result) for row, result in zip(chunk, response.json()["results"], strict=True)]
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", response.text))
+    except ValueError:
+        return response.text[:200]
+
+
+def _outcome(row: importing.Row, result: dict[str, Any]) -> Outcome:
+    if result["status"] == 201:
+        return Outcome(row.line, ACCEPTED)
+    if result["status"] == 200:
+        return Outcome(row.line, LINKED)
+    problem = result.get("problem") or {}
+    errors = problem.get("errors") or []
+    reason = "; ".join(f"{_field(e['loc'])}: {e['msg']}" for e in errors) or problem.get("detail", "rejected")
+    return Outcome(row.line, REJECTED, reason, errors)
+
+
+def _field(loc: list[Any]) -> str:
+    # Errors name fields of the batch item; the file's columns are the complaint's.
+    parts = loc[1:] if loc[:1] == ["complaint"] else loc
+    return ".".join(str(part) for part in parts) or "row"
+
+
+def _summarise(outcomes: list[Outcome]) -> None:
+    counts = {result: sum(o.result == result for o in outcomes) for result in (ACCEPTED, LINKED, REJECTED)}
+    console.print(f"accepted: {counts[ACCEPTED]}   linked to earlier complaints: {counts[LINKED]}   "
+                  f"rejected: {counts[REJECTED]}")
+    rejected = [o for o in outcomes if o.result == REJECTED]
+    if not rejected:
+        return
+    table = Table("line", "reason", title="rejected rows")
+    for outcome in rejected[:SHOWN_REJECTIONS]:
+        table.add_row(str(outcome.line), outcome.reason or "")
+    console.print(table)
+    if len(rejected) > SHOWN_REJECTIONS:
+        console.print(f"… and {len(rejected) - SHOWN_REJECTIONS} more (--errors FILE writes them all)")
+
+
+def _write_rejections(path: Path, outcomes: list[Outcome]) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for outcome in outcomes:
+            if outcome.result == REJECTED:
+                record = {k: v for k, v in asdict(outcome).items() if k != "result"}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
