@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from services.intake import service
 from services.intake.deps import SettingsDep, UowDep
@@ -18,6 +18,10 @@ from services.intake.schemas import (
     ComplaintPage,
     ComplaintSummaryOut,
     CustomerOut,
+    CustomerReplyIn,
+    StepOut,
+    TrackingOut,
+    WithdrawalIn,
 )
 from shared.contracts.complaint import Channel, ComplaintKind
 from shared.http import require_json
@@ -85,3 +89,32 @@ async def get_complaint(complaint_id: UUID, uow: UowDep) -> ComplaintOut:
 
 def _columns(complaint: object) -> dict[str, object]:
     return {name: getattr(complaint, name) for name in ComplaintOut.model_fields if name != "customer"}
+
+
+track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"])
+TrackingNumber = Annotated[str, Path(max_length=40, description="As the customer has it, e.g. RD-7K3M-9QX2-T; "
+                                     "case, spaces and O/0, I/1 mix-ups are forgiven.")]
+
+
+@track_router.get("/{tracking_number}", summary="The customer's view of their complaint")
+async def track(tracking_number: TrackingNumber, uow: UowDep,
+                verification: str = Query(..., min_length=4, max_length=320,
+                                          description="The e-mail address or the phone number's last 4 digits.")
+                ) -> TrackingOut:
+    complaint, steps = await service.track(uow, tracking_number, verification=verification)
+    return TrackingOut(tracking_number=complaint.tracking_number, status=complaint.status, kind=complaint.kind,
+                       channel=complaint.channel, subject=complaint.subject, received_at=complaint.received_at,
+                       expected_response_by=complaint.expected_response_by,
+                       history=[StepOut.model_validate(step, from_attributes=True) for step in steps])
+
+
+@track_router.post("/{tracking_number}/replies", status_code=204, dependencies=[Depends(require_json)],
+                   summary="The customer replies or adds information")
+async def reply(tracking_number: TrackingNumber, body: CustomerReplyIn, uow: UowDep) -> None:
+    await service.reply_as_customer(uow, tracking_number, verification=body.verification, message=body.message)
+
+
+@track_router.post("/{tracking_number}/withdrawal", status_code=204, dependencies=[Depends(require_json)],
+                   summary="The customer withdraws the complaint")
+async def withdraw(tracking_number: TrackingNumber, body: WithdrawalIn, uow: UowDep) -> None:
+    await service.withdraw(uow, tracking_number, verification=body.verification, reason=body.reason)

@@ -1,7 +1,7 @@
 from fastapi import FastAPI
 
 from services.intake import __doc__ as description
-from services.intake.api import BATCH_PATH, router
+from services.intake.api import BATCH_PATH, router, track_router
 from services.intake.handlers import HANDLERS
 from services.intake.language import load_detector
 from services.intake.settings import IntakeSettings
@@ -11,6 +11,7 @@ from shared.service_app import build_service_app
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    return build_service_app(settings, description=description or "", handlers=HANDLERS, routers=[router],
-                             uow_class=IntakeUow, max_body_bytes=settings.max_body_bytes,
+    return build_service_app(settings, description=description or "", handlers=HANDLERS,
+                             routers=[router, track_router], uow_class=IntakeUow,
+                             max_body_bytes=settings.max_body_bytes,
                              larger_bodies={BATCH_PATH: settings.max_batch_body_bytes}, warm_ups=[load_detector])

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from shared.errors import DomainError, InvalidInput
+from shared.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 
 RECEIVED = "received"
 
@@ -80,3 +80,35 @@ def relate_to_history(earlier: list[Earlier], *, fingerprint: str, now: datetime
 
 def expected_response_by(received_at: datetime, *, promise_hours: float) -> datetime:
     return received_at + timedelta(hours=promise_hours)
+
+
+WITHDRAWN = "withdrawn"
+CLOSED = "closed"
+FINAL_STATUSES = frozenset({WITHDRAWN, CLOSED})
+VERIFY_DIGITS = 4
+
+
+class NotVerified(NotFound):
+    """One answer for an unknown tracking number and a wrong verification, so neither can be probed."""
+
+    def __init__(self) -> None:
+        super().__init__("no complaint matches this tracking number and verification; the verification is the "
+                         f"e-mail address or the last {VERIFY_DIGITS} digits of the phone number given with it")
+
+
+def verified(*, given: str, email: str | None, phone: str | None) -> bool:
+    """The customer proves it is their complaint with its e-mail address or the phone number's last digits."""
+    given = given.strip()
+    if email and given.casefold() == email.casefold():
+        return True
+    digits, phone_digits = _digits(given), _digits(phone or "")
+    return len(digits) == VERIFY_DIGITS and len(phone_digits) >= VERIFY_DIGITS and phone_digits.endswith(digits)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def check_open(status: str, *, action: str) -> None:
+    if status in FINAL_STATUSES:
+        raise IllegalTransition(status, action)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db_types import UtcDateTime
@@ -69,3 +69,18 @@ class IdempotentAnswer(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class PublicStep(Base):
+    """A step of the complaint's history that the customer sees on the tracking page."""
+
+    __tablename__ = "public_step"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    complaint_id: Mapped[UUID] = mapped_column(Uuid, ForeignKey("complaint.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_public_step_complaint_at", "complaint_id", "at"),)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.domain import Earlier
-from services.intake.models import Complaint, IdempotentAnswer
+from services.intake.models import Complaint, IdempotentAnswer, PublicStep
 from shared.errors import InvalidInput, NotFound
 
 
@@ -69,6 +69,16 @@ class ComplaintRepository:
         more = len(complaints) > limit
         complaints = complaints[:limit]
         return complaints, encode_cursor(complaints[-1]) if more else None
+
+    async def by_tracking_number(self, tracking_number: str) -> Complaint | None:
+        return await self.session.scalar(select(Complaint).where(Complaint.tracking_number == tracking_number))
+
+    def add_step(self, step: PublicStep) -> None:
+        self.session.add(step)
+
+    async def steps_of(self, complaint_id: UUID) -> list[PublicStep]:
+        query = select(PublicStep).where(PublicStep.complaint_id == complaint_id).order_by(PublicStep.at)
+        return list((await self.session.scalars(query)).all())
 
     async def idempotent_answer(self, key: str) -> IdempotentAnswer | None:
         return await self.session.get(IdempotentAnswer, key)

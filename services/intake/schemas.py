@@ -181,3 +181,36 @@ class BatchOut(BaseModel):
         accepted = sum(r.status == 201 for r in results)
         linked = sum(r.status == 200 for r in results)
         return cls(results=results, accepted=accepted, linked=linked, rejected=len(results) - accepted - linked)
+
+
+class StepOut(BaseModel):
+    at: datetime
+    kind: str = Field(description="received, customer_reply, withdrawn, … as the customer sees it")
+    status: str
+    text: str | None
+
+
+class TrackingOut(BaseModel):
+    """The customer's view of their complaint: no internal notes, no other customer's data."""
+
+    tracking_number: str
+    status: str
+    kind: ComplaintKind
+    channel: Channel
+    subject: str
+    received_at: datetime
+    expected_response_by: datetime
+    history: list[StepOut]
+
+
+Verification = Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=320)]
+
+
+class CustomerReplyIn(StrictIn):
+    verification: Verification = Field(description="The e-mail address or the last 4 digits of the phone number.")
+    message: Annotated[Text, Field(min_length=1, max_length=5_000)]
+
+
+class WithdrawalIn(StrictIn):
+    verification: Verification = Field(description="The e-mail address or the last 4 digits of the phone number.")
+    reason: Annotated[Text, Field(max_length=1_000)] | None = None

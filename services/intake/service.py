@@ -10,14 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from services.intake import domain
 from services.intake.language import detect_language
-from services.intake.models import Complaint, IdempotentAnswer
+from services.intake.models import Complaint, IdempotentAnswer, PublicStep
 from services.intake.repository import ComplaintFilter
 from services.intake.schemas import AcknowledgementOut, BatchItemIn, BatchResultOut, ComplaintIn, ItemProblemOut
 from services.intake.settings import IntakeSettings
-from services.intake.tracking import new_tracking_number
+from services.intake.tracking import new_tracking_number, normalise_tracking_number
 from services.intake.uow import IntakeUow
-from shared.contracts.complaint import ComplaintReceivedV1
-from shared.errors import DomainError
+from shared.contracts.complaint import ComplaintCustomerRepliedV1, ComplaintReceivedV1, ComplaintWithdrawnV1
+from shared.errors import DomainError, InvalidInput
 from shared.pii import mask_pii
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ async def _file(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSett
     complaint = new_complaint(submission, now=now, fingerprint=fingerprint, repeat=history.repeat,
                               settings=settings)
     uow.complaints.add(complaint)
+    uow.complaints.add_step(public_step(complaint, kind=domain.RECEIVED, at=now))
     uow.emit(received_event(complaint))
     return Answer(201, acknowledgement(complaint).model_dump_json())
 
@@ -162,3 +163,48 @@ async def list_complaints(uow: IntakeUow, where: ComplaintFilter, *, limit: int,
                           ) -> tuple[list[Complaint], str | None]:
     async with uow:
         return await uow.complaints.page(where, limit=limit, cursor=cursor)
+
+
+async def _verified_complaint(uow: IntakeUow, tracking_number: str, verification: str) -> Complaint:
+    try:
+        canonical = normalise_tracking_number(tracking_number)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), tracking_number=tracking_number[:40]) from None
+    complaint = await uow.complaints.by_tracking_number(canonical)
+    if complaint is None or not domain.verified(given=verification, email=complaint.customer_email,
+                                                phone=complaint.customer_phone):
+        raise domain.NotVerified()
+    return complaint
+
+
+async def track(uow: IntakeUow, tracking_number: str, *, verification: str) -> tuple[Complaint, list[PublicStep]]:
+    async with uow:
+        complaint = await _verified_complaint(uow, tracking_number, verification)
+        return complaint, await uow.complaints.steps_of(complaint.id)
+
+
+async def reply_as_customer(uow: IntakeUow, tracking_number: str, *, verification: str, message: str) -> None:
+    """The customer adds a reply or information; the case's handlers get it masked."""
+    async with uow:
+        complaint = await _verified_complaint(uow, tracking_number, verification)
+        domain.check_open(complaint.status, action="customer reply")
+        now = datetime.now(UTC)
+        uow.complaints.add_step(public_step(complaint, kind="customer_reply", at=now, text=message))
+        uow.emit(ComplaintCustomerRepliedV1(complaint_id=complaint.id, occurred_at=now, message=mask_pii(message)))
+        await uow.commit()
+
+
+async def withdraw(uow: IntakeUow, tracking_number: str, *, verification: str, reason: str | None) -> None:
+    async with uow:
+        complaint = await _verified_complaint(uow, tracking_number, verification)
+        domain.check_open(complaint.status, action=domain.WITHDRAWN)
+        now = datetime.now(UTC)
+        complaint.status = domain.WITHDRAWN
+        uow.complaints.add_step(public_step(complaint, kind=domain.WITHDRAWN, at=now, text=reason))
+        uow.emit(ComplaintWithdrawnV1(complaint_id=complaint.id, occurred_at=now,
+                                      reason=mask_pii(reason) if reason else None))
+        await uow.commit()
+
+
+def public_step(complaint: Complaint, *, kind: str, at: datetime, text: str | None = None) -> PublicStep:
+    return PublicStep(id=uuid4(), complaint_id=complaint.id, at=at, kind=kind, status=complaint.status, text=text)

@@ -5,13 +5,13 @@ import json
 from uuid import uuid4
 
 from services.intake.tracking import is_valid_tracking_number
-
 from tests.integration.intake.builders import a_submission
 from tests.support import reading
 
 
-async def received_events(bootstrap: str, complaint_id: str, *, within: float = 15.0, settle: float = 1.0):
-    """Every complaint.received event about one complaint that arrives within `within` seconds."""
+async def received_events(bootstrap: str, complaint_id: str, *, within: float = 15.0, settle: float = 1.0,
+                          types: tuple[bytes, ...] = (b"redress.complaint.received.v1",)):
+    """Every event of `types` about one complaint that arrives within `within` seconds."""
     found = []
     async with reading(bootstrap, "redress.complaint.v1") as consumer:
         loop = asyncio.get_running_loop()
@@ -20,7 +20,7 @@ async def received_events(bootstrap: str, complaint_id: str, *, within: float = 
             for messages in (await consumer.getmany(timeout_ms=200)).values():
                 for message in messages:
                     headers = dict(message.headers)
-                    if headers.get("ce_subject") == complaint_id.encode():
+                    if headers.get("ce_subject") == complaint_id.encode() and headers.get("ce_type") in types:
                         found.append((headers, json.loads(message.value)))
                         quiet_until = loop.time() + settle
     return found

@@ -5,7 +5,7 @@ import pytest
 
 from services.intake import domain
 from services.intake.domain import Earlier
-from shared.errors import InvalidInput
+from shared.errors import IllegalTransition, InvalidInput
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -67,3 +67,22 @@ def test_unusable_idempotency_keys_are_refused(key):
 
 def test_the_acknowledgement_promises_a_first_response():
     assert domain.expected_response_by(NOW, promise_hours=24) == NOW + timedelta(days=1)
+
+
+@pytest.mark.parametrize(("given", "ok"), [
+    ("ann@example.com", True), (" ANN@Example.com ", True), ("0100", True), ("０１００", True),
+    ("100", False), ("5550100", False), ("0101", False), ("bob@example.com", False),
+])
+def test_customers_verify_with_their_email_or_the_last_four_phone_digits(given, ok):
+    assert domain.verified(given=given, email="ann@example.com", phone="+1 415 555 0100") is ok
+
+
+def test_without_contact_data_nothing_verifies():
+    assert not domain.verified(given="0100", email=None, phone=None)
+
+
+def test_final_complaints_take_no_more_customer_actions():
+    domain.check_open("received", action="withdrawn")
+    for status in ("withdrawn", "closed"):
+        with pytest.raises(IllegalTransition):
+            domain.check_open(status, action="customer reply")
