@@ -4,7 +4,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from http.client import responses as STATUS_PHRASES
 from typing import Any, Protocol
@@ -90,12 +90,17 @@ async def _on_domain_error(request: Request, exc: Exception) -> Response:
     return _request_problem(request, int(exc.status), exc.title, exc.detail, **exc.extensions)
 
 
+def validation_problem(raw_errors: Sequence[Any], *, whole: str = "request") -> tuple[str, list[dict[str, Any]]]:
+    """The detail and `errors` of a 422 problem: only where and why, since the rejected input itself may hold
+    contact data. `whole` names an error about the entire input (an empty location)."""
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in raw_errors]
+    fields = ", ".join(".".join(str(part) for part in error["loc"]) or whole for error in errors)
+    return f"{len(errors)} invalid field(s): {fields}", errors
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    # Only where and why: the rejected input itself may hold contact data.
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-    fields = ", ".join(".".join(str(part) for part in error["loc"]) for error in errors)
-    detail = f"{len(errors)} invalid field(s): {fields}"
+    detail, errors = validation_problem(exc.errors())
     return _request_problem(request, 422, "Invalid request", detail, errors=errors)
 
 

@@ -18,6 +18,7 @@ from services.intake.tracking import new_tracking_number, normalise_tracking_num
 from services.intake.uow import IntakeUow
 from shared.contracts.complaint import ComplaintCustomerRepliedV1, ComplaintReceivedV1, ComplaintWithdrawnV1
 from shared.errors import DomainError, InvalidInput
+from shared.http import validation_problem
 from shared.pii import mask_pii
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,8 @@ async def _submit_item(uow: IntakeUow, index: int, item: object, *, settings: In
 
 
 def invalid_item(exc: ValidationError) -> ItemProblemOut:
-    # Only where and why, as for a whole request: the rejected input itself may hold contact data.
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-    fields = ", ".join(".".join(str(part) for part in error["loc"]) or "item" for error in errors)
-    return ItemProblemOut(title="Invalid request", detail=f"{len(errors)} invalid field(s): {fields}", errors=errors)
+    detail, errors = validation_problem(exc.errors(), whole="item")
+    return ItemProblemOut(title="Invalid request", detail=detail, errors=errors)
 
 
 async def _submit_once(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSettings, key: str | None,
@@ -96,11 +95,12 @@ async def _file(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSett
     now = datetime.now(UTC)
     fingerprint = domain.complaint_fingerprint(customer_id=submission.customer.id, subject=submission.subject,
                                                description=submission.description)
-    window = max(timedelta(hours=settings.duplicate_window_hours), timedelta(days=settings.repeat_window_days))
-    earlier = await uow.complaints.earlier_of_customer(submission.customer.id, since=now - window)
-    history = domain.relate_to_history(
-        earlier, fingerprint=fingerprint, now=now, duplicate_window=timedelta(hours=settings.duplicate_window_hours),
-        repeat_window=timedelta(days=settings.repeat_window_days))
+    duplicate_window = timedelta(hours=settings.duplicate_window_hours)
+    repeat_window = timedelta(days=settings.repeat_window_days)
+    earlier = await uow.complaints.earlier_of_customer(submission.customer.id,
+                                                       since=now - max(duplicate_window, repeat_window))
+    history = domain.relate_to_history(earlier, fingerprint=fingerprint, now=now,
+                                       duplicate_window=duplicate_window, repeat_window=repeat_window)
     if history.duplicate_of is not None:
         existing = await uow.complaints.get(history.duplicate_of.id)
         return Answer(200, acknowledgement(existing, duplicate_of=existing.id).model_dump_json())
