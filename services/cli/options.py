@@ -23,7 +23,7 @@ def parse_moment(text: str, *, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def fail(message: str) -> NoReturn:
-    """Stop the command with a message on stderr and exit code 1."""
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Stop the command with a message on stderr and an exit code (1 unless said otherwise)."""
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from services.cli.options import fail
 from services.intake import importing
 from services.intake.api import BATCH_PATH
 from services.intake.schemas import MAX_BATCH_ITEMS
@@ -66,8 +67,7 @@ def _read(file: Path, fmt: str | None) -> list[importing.Row]:
 
 
 def _usage_error(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+    fail(message, code=2)
 
 
 def _send(rows: list[importing.Row], *, url: str, batch_size: int) -> list[Outcome]:
