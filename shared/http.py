@@ -281,14 +281,16 @@ def _too_large(scope: Scope, limit: int) -> JSONResponse:
                             request_id=current_request_id())
 
 
-def require_json(request: Request) -> None:
-    """Route dependency: a body that is not declared JSON is refused before anything reads it."""
+async def require_json(request: Request) -> None:
+    """Route dependency: a body that is not declared JSON is refused before anything reads it. (async: a plain
+    `def` dependency would run in the thread pool, a thread hop per request.)"""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise HTTPException(415, f"send the body as application/json, not {media_type or 'without a content type'}")
 
 
-def _problem_doc(description: str) -> dict[str, Any]:
+def problem_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI response answered as application/problem+json, for a route's `responses`."""
     schema = ProblemOut.model_json_schema()
     return {"description": description, "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}}
 
@@ -296,9 +298,39 @@ def _problem_doc(description: str) -> dict[str, Any]:
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: _problem_doc("The request is invalid"),
-    500: _problem_doc("Internal error"),
+    422: problem_doc("The request is invalid"),
+    500: problem_doc("Internal error"),
 }
+
+# For the `responses` of a route with Depends(require_json).
+NOT_JSON: dict[int | str, dict[str, Any]] = {
+    415: problem_doc("The body is not declared JSON (application/json or a +json type)"),
+}
+
+# What every operation with a body may answer before its route runs: FastAPI cannot read the body as JSON, or
+# BodyLimitMiddleware stops it. Added to the OpenAPI document by create_service_app, so no route has to.
+BODY_PROBLEMS: dict[str, dict[str, Any]] = {
+    "400": problem_doc("The body is not readable JSON"),
+    "413": problem_doc("The body is larger than this operation accepts"),
+}
+
+
+def document_body_problems(app: FastAPI) -> None:
+    """Make the app's OpenAPI document list BODY_PROBLEMS on each operation that takes a body."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            for operations in document.get("paths", {}).values():
+                for operation in operations.values():
+                    if isinstance(operation, dict) and "requestBody" in operation:
+                        responses = operation.setdefault("responses", {})
+                        for status, response in BODY_PROBLEMS.items():
+                            responses.setdefault(status, response)
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_service_app(
@@ -324,6 +356,7 @@ def create_service_app(
         dependencies=[Depends(bind_complaint_id)],
     )
     install_problem_handlers(app)
+    document_body_problems(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes, larger=larger_bodies)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.include_router(health_router())

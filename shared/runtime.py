@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 
@@ -17,7 +17,11 @@ from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
+# A service's own periodic work (timers, reminders): runs from start to stop, given the runtime.
+BackgroundJob = Callable[["ServiceRuntime"], Awaitable[None]]
+
 READINESS_TIMEOUT_S = 2.0
+STOP_RECHECK_S = 1.0
 
 
 class ServiceRuntime:
@@ -25,7 +29,7 @@ class ServiceRuntime:
 
     def __init__(self, settings: ServiceSettings, *, handlers: Mapping[type[Event], Handler],
                  uow_class: Callable[..., UnitOfWork] = UnitOfWork, registry: EventRegistry = REGISTRY,
-                 warm_ups: Sequence[Callable[[], None]] = ()) -> None:
+                 warm_ups: Sequence[Callable[[], None]] = (), background: Sequence[BackgroundJob] = ()) -> None:
         self.settings = settings
         self.handlers = handlers
         self.uow_class = uow_class
@@ -37,6 +41,7 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         # Slow one-off loads (models) done in a thread while starting, not on the first request.
         self.warm_ups = warm_ups
+        self.background = background
 
     @property
     def database(self) -> Database:
@@ -58,13 +63,37 @@ class ServiceRuntime:
             self.consumer = ConsumerRunner(self.settings, uow_factory=self.new_uow, handlers=self.handlers,
                                            registry=self.registry, metrics=self.metrics)
             self._tasks.append(asyncio.create_task(self.consumer.run(), name="consumer"))
+        if self.settings.run_background:
+            for job in self.background:
+                name = getattr(job, "__name__", "background")
+                self._tasks.append(asyncio.create_task(self._run_job(job), name=name))
+
+    async def _run_job(self, job: BackgroundJob) -> None:
+        """A failing job is logged and started again after a pause, so one bad round never stops the timers."""
+        while True:
+            try:
+                await job(self)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise asyncio.CancelledError from None  # stopping: an error on the way out ends the job
+                log.exception("background job %s failed; restarting it", getattr(job, "__name__", job))
+                await asyncio.sleep(self.settings.background_restart_s)
 
     async def stop(self) -> None:
+        # Cancel until every task has ended: on Python 3.11 `asyncio.wait_for` (relay) and aiokafka's `getmany`
+        # (consumer) can swallow one cancellation, and a task that ignores it would keep the service alive.
+        pending = set(self._tasks)
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=STOP_RECHECK_S)
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if not task.cancelled() and task.exception() is not None:
+                log.error("%s ended with an error while stopping", task.get_name(), exc_info=task.exception())
         self._tasks.clear()
         if self._database is not None:
             await self._database.dispose()

@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
 
     run_relay: bool = Field(True, description="Run the outbox relay in this process.")
     run_consumer: bool = Field(True, description="Run the event consumer in this process.")
+    run_background: bool = Field(True, description="Run this service's periodic jobs (timers, reminders) in this "
+                                 "process; safe with several replicas.")
+    background_restart_s: float = Field(5.0, gt=0, description="Pause before a failed periodic job starts again.")
     outbox_batch_size: int = Field(500, ge=1, le=10_000, description="Outbox rows published per round.")
     outbox_poll_s: float = Field(0.5, gt=0, description="Relay poll interval when nothing woke it up.")
     outbox_retention_days: float = Field(7.0, gt=0, description="How long sent outbox rows are kept.")

@@ -1,7 +1,10 @@
 """Fixtures every test can use: the Kafka broker and a fresh database per test."""
 
+import asyncio
 import contextlib
+import io
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +36,28 @@ def restartable_broker(tmp_path: Path) -> Iterator[EmbeddedBroker]:
     """A broker of this test's own, which it may kill and restart without disturbing other tests."""
     with EmbeddedBroker(port=free_port(), log_path=tmp_path / "tansu.log") as embedded:
         yield embedded
+
+
+@pytest.fixture(autouse=True)
+async def leftover_tasks_are_ended() -> AsyncIterator[None]:
+    """End the tasks a test leaves behind before its event loop closes. The loop's own close cancels each task
+    once and then waits without limit, so a task that swallows that one cancellation would hang the run; here
+    it is cancelled again until it ends, and reported."""
+    yield
+    this = asyncio.current_task()
+    for attempt in range(50):
+        left = [task for task in asyncio.all_tasks() if task is not this and not task.done()]
+        if not left:
+            return
+        if attempt == 1:
+            print(f"\n{len(left)} task(s) survived a cancellation:", file=sys.stderr)
+            for task in left:
+                stack = io.StringIO()
+                task.print_stack(file=stack)
+                print(stack.getvalue(), file=sys.stderr)
+        for task in left:
+            task.cancel()
+        await asyncio.wait(left, timeout=0.2)
 
 
 @pytest.fixture

@@ -289,3 +289,30 @@ async def all_messages(bootstrap: str, topic: str, *, within: float = 20.0) -> l
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     await consumer.topics()  # loads the metadata that partitions_for_topic reads
     return set(consumer.partitions_for_topic(topic) or ())
+
+
+async def group_at_end(bootstrap: str, topics: list[str] | tuple[str, ...], *, prefix: str = "test-") -> str:
+    """A consumer group of the test's own whose offsets point at the end of `topics`, so a service reads what
+    this test causes rather than everything earlier tests left on the shared broker. The end is the high
+    watermark a fetch reports: the embedded broker answers ListOffsets short of a batch's last record."""
+    group = unique(prefix)
+    await ensure_topics(bootstrap, list(topics), partitions=6, replication=1)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                                fetch_max_wait_ms=10)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [TopicPartition(topic, p) for topic in topics
+                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+
+        async def fetched_everywhere() -> bool:
+            await consumer.getmany(timeout_ms=50)
+            return all(consumer.highwater(tp) is not None for tp in partitions)
+
+        await wait_until(fetched_everywhere, within=30, what="a fetch from every partition")
+        await asyncio.wait_for(consumer.commit({tp: consumer.highwater(tp) for tp in partitions}), timeout=30)
+    finally:
+        await consumer.stop()
+    return group

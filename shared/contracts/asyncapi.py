@@ -6,17 +6,22 @@ import yaml
 from pydantic.json_schema import models_json_schema
 
 from shared.contracts.base import Event
+from shared.contracts.examples import example_of
 from shared.contracts.registry import EventRegistry
 
 SCHEMAS = "#/components/schemas/{model}"
 CE_HEADERS = {
-    "ce_specversion": {"type": "string", "const": "1.0"},
-    "ce_id": {"type": "string", "format": "uuid", "description": "Unique per event; consumers de-duplicate by it."},
-    "ce_source": {"type": "string", "description": "The service that emitted the event."},
-    "ce_time": {"type": "string", "format": "date-time"},
-    "ce_subject": {"type": "string", "format": "uuid", "description": "The complaint id (also the key)."},
-    "content-type": {"type": "string", "const": "application/json"},
+    "ce_specversion": {"type": "string", "const": "1.0", "description": "CloudEvents version."},
+    "ce_id": {"type": "string", "format": "uuid",
+              "description": "Unique per event and kept on replay; consumers de-duplicate by it."},
+    "ce_source": {"type": "string", "description": "The service that emitted the event (intake, routing, …)."},
+    "ce_type": {"type": "string", "description": "The event type and its major version; selects the contract."},
+    "ce_time": {"type": "string", "format": "date-time", "description": "When it happened: the event's occurred_at."},
+    "ce_subject": {"type": "string", "format": "uuid",
+                   "description": "What the event is about, the same as the message key (the complaint id)."},
+    "content-type": {"type": "string", "const": "application/json", "description": "The value is JSON."},
 }
+EXAMPLE_CE_ID = "0b6e8f0c-5a43-4c1e-9a55-3c0f1d2e7a10"
 
 
 def channel_id(topic: str) -> str:
@@ -24,8 +29,9 @@ def channel_id(topic: str) -> str:
 
 
 def _message(event: type[Event]) -> dict[str, Any]:
-    headers = {**CE_HEADERS, "ce_type": {"type": "string", "const": event.ce_type}}
-    return {
+    headers = {**CE_HEADERS, "ce_type": {**CE_HEADERS["ce_type"], "const": event.ce_type}}
+    payload = example_of(event)
+    message: dict[str, Any] = {
         "name": event.ce_type,
         "title": event.__name__,
         "summary": f"Emitted by {event.emitted_by}." if event.emitted_by else event.__name__,
@@ -33,8 +39,20 @@ def _message(event: type[Event]) -> dict[str, Any]:
         "headers": {"type": "object", "required": ["ce_specversion", "ce_id", "ce_source", "ce_type"],
                     "properties": headers},
         "payload": {"$ref": SCHEMAS.format(model=event.__name__)},
-        "bindings": {"kafka": {"key": {"type": "string", "format": "uuid", "description": "complaint id"}}},
+        "bindings": {"kafka": {"key": {"type": "string", "format": "uuid",
+                                       "description": f"The event's {event.key_field}."}}},
+        "examples": [{"name": "example", "headers": {
+            "ce_specversion": "1.0", "ce_id": EXAMPLE_CE_ID, "ce_source": event.emitter(), "ce_type": event.ce_type,
+            "ce_time": payload["occurred_at"], "ce_subject": event.model_validate(payload).key,
+            "content-type": "application/json"}, "payload": payload}],
     }
+    if event.deprecated is not None:
+        d = event.deprecated
+        message["description"] = (f"Deprecated since {d.announced}: move to {d.successor}; published until "
+                                  f"{d.sunset}. {d.note}").strip()
+        message["x-deprecation"] = {"successor": d.successor, "announced": d.announced.isoformat(),
+                                    "sunset": d.sunset.isoformat() if d.sunset else None}
+    return message
 
 
 def build_document(registry: EventRegistry, *, version: str, partitions: int = 6) -> dict[str, Any]:
@@ -53,6 +71,9 @@ def build_document(registry: EventRegistry, *, version: str, partitions: int = 6
             "summary": event.emitted_by or event.ce_type,
             "messages": [{"$ref": f"#/channels/{cid}/messages/{event.__name__}"}],
         }
+    for event in events:
+        if event.deprecated is not None:
+            schemas["$defs"][event.__name__]["deprecated"] = True
     return {
         "asyncapi": "3.0.0",
         "info": {"title": "Redress events", "version": version,
@@ -66,5 +87,12 @@ def build_document(registry: EventRegistry, *, version: str, partitions: int = 6
     }
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes shared parts in full each time: anchors and aliases confuse some AsyncAPI tools."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render_yaml(document: dict[str, Any]) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
+    return yaml.dump(document, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=110)

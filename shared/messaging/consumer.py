@@ -9,6 +9,7 @@ are retried until the database is back, and never dead-lettered."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -29,6 +30,15 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Any, Any], Awaitable[None]]
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, ConnectionError, OSError)
+
+# The message whose handler runs now, for the few handlers that need its CloudEvents attributes (the ce_id a
+# partner correlates with); handlers keep their (event, uow) signature.
+_handling: ContextVar[Received | None] = ContextVar("handling", default=None)
+
+
+def handled_message() -> Received | None:
+    """The message the running handler was called for; None outside a handler."""
+    return _handling.get()
 
 
 def retry_delay(attempt: int, *, first: float, longest: float) -> float:
@@ -146,7 +156,11 @@ class ConsumerRunner:
         async with self.uow_factory() as uow:
             if not await uow.claim_inbox(consumer=self.group_id, event_id=received.ce_id):
                 return False
-            await handler(received.event, uow)
+            token = _handling.set(received)
+            try:
+                await handler(received.event, uow)
+            finally:
+                _handling.reset(token)
             await uow.commit()
         return True
 

@@ -23,6 +23,7 @@ from shared.messaging.kafka import ensure_topics, keep_running, new_producer, to
 from shared.messaging.tables import inbox, outbox, relay_lease
 from shared.metrics import Metrics
 from shared.settings import ServiceSettings
+from shared.waiting import wait_until_woken
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,12 @@ class RelayLease:
 _WIRE_COLUMNS = (outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.headers, outbox.c.payload, outbox.c.ce_type)
 
 
-async def unsent(database: Database, *, limit: int, after: int | None = None) -> Sequence[Row[Any]]:
+async def unsent(database: Database, *, limit: int, besides: list[int] | None = None) -> Sequence[Row[Any]]:
+    """The oldest unsent rows, leaving out `besides` (the batch being marked). Not "ids after the last batch": on
+    PostgreSQL a transaction can commit after one that took later ids, and its rows must still go first."""
     query = select(*_WIRE_COLUMNS).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(limit)
-    if after is not None:
-        query = query.where(outbox.c.id > after)
+    if besides:
+        query = query.where(~_id_in(database, besides))
     async with database.reading() as connection:
         return (await connection.execute(query)).all()
 
@@ -176,12 +179,14 @@ class OutboxRelay:
             await self._wait_for_work()
             return 0
         futures = await send(producer, rows)
-        self._next = await unsent(self.database, limit=self.settings.outbox_batch_size, after=rows[-1].id)
         sent, error = await acknowledged(rows, futures)
         await self.settle()
         if sent:
             self._marking = asyncio.create_task(mark_sent(self.database, sent))
             self._count(rows[: len(sent)])
+        # Read while this batch is being marked; every earlier batch is marked by now.
+        self._next = await unsent(self.database, limit=self.settings.outbox_batch_size,
+                                  besides=[row.id for row in rows])
         if error is not None or not self._next:
             self._next = ()
             await self.settle()
@@ -196,10 +201,7 @@ class OutboxRelay:
             await marking
 
     async def _wait_for_work(self) -> None:
-        try:
-            await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_poll_s)
-        except TimeoutError:
-            pass
+        await wait_until_woken(self._wake, self.settings.outbox_poll_s)
 
     def _count(self, rows: Sequence[Row[Any]]) -> None:
         if self.metrics is not None:

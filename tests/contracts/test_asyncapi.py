@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import jsonschema
+import pytest
 import yaml
 
 from services.cli.docs import asyncapi_yaml
@@ -22,3 +24,15 @@ def test_every_event_is_a_message_on_its_topic():
         assert message["headers"]["properties"]["ce_type"]["const"] == event.ce_type
         assert message["payload"]["$ref"].endswith(f"/{event.__name__}")
         assert event.__name__ in document["components"]["schemas"]
+
+
+def test_every_message_example_is_valid_for_its_payload_schema():
+    document = yaml.safe_load(asyncapi_yaml())
+    for name, message in document["components"]["messages"].items():
+        root = {"$ref": message["payload"]["$ref"], "components": document["components"]}
+        [example] = message["examples"]
+        jsonschema.validate(example["payload"], root)
+        assert example["headers"]["ce_type"] == message["headers"]["properties"]["ce_type"]["const"], name
+        assert set(example["headers"]) == set(message["headers"]["properties"]), name
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**example["payload"], "complaint_id": 42}, root)

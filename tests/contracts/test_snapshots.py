@@ -1,14 +1,16 @@
-"""Each event contract's JSON schema must match its stored snapshot: a change that breaks consumers needs a
-new version (a new class, published beside the old one). Regenerate after an additive change with
-REDRESS_UPDATE_SNAPSHOTS=1."""
+"""Each event contract's JSON schema is compared with its stored snapshot, the shape consumers were promised:
+an additive change passes (record it with REDRESS_UPDATE_SNAPSHOTS=1), a breaking one fails and needs a new
+version (a new class, published beside the old one). See docs/compatibility.md."""
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
 
 from shared.contracts import REGISTRY
+from shared.contracts.compatibility import breaking_changes
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("REDRESS_UPDATE_SNAPSHOTS") == "1"
@@ -19,14 +21,23 @@ def schema_of(event: type) -> str:
 
 
 @pytest.mark.parametrize("event", REGISTRY.events, ids=lambda e: e.ce_type)
-def test_contract_matches_its_snapshot(event):
+def test_contract_is_compatible_with_its_snapshot(event):
     snapshot = SNAPSHOTS / f"{event.ce_type}.json"
-    if UPDATE:
-        snapshot.write_text(schema_of(event))
+    current = schema_of(event)
+    if not snapshot.exists() and UPDATE:
+        snapshot.write_text(current)
     assert snapshot.exists(), f"no snapshot for {event.ce_type}: a new contract? run with REDRESS_UPDATE_SNAPSHOTS=1"
-    assert schema_of(event) == snapshot.read_text(), (
-        f"{event.ce_type} changed: add optional fields only, or publish a new version beside it"
+    problems = breaking_changes(json.loads(snapshot.read_text()), json.loads(current))
+    assert not problems, (
+        f"{event.ce_type} changed in a way that breaks consumers: {problems}. "
+        "Add optional fields only, or publish a new version beside it (docs/compatibility.md)"
     )
+    if current != snapshot.read_text():
+        if UPDATE:
+            snapshot.write_text(current)
+        else:
+            warnings.warn(f"{event.ce_type} has additive changes: record them with REDRESS_UPDATE_SNAPSHOTS=1",
+                          stacklevel=1)
 
 
 def test_every_snapshot_still_has_its_contract():
@@ -40,3 +51,7 @@ def test_type_names_carry_their_version():
         version = event.ce_type.rsplit(".", 1)[-1]
         assert event.__name__.endswith(version.upper()), event
         assert event.topic.startswith(f"redress.{event.family()}.") or event.topic == "redress.feedback.v1"
+
+
+def test_deprecated_versions_name_a_published_successor():
+    assert REGISTRY.deprecation_problems() == []
