@@ -1,13 +1,14 @@
 """Intake's HTTP routes: parse, call a use case, answer with a schema."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from services.intake import service
 from services.intake.deps import SettingsDep, UowDep
+from services.intake.projection.view import tracking_view
 from services.intake.repository import ComplaintFilter
 from services.intake.schemas import (
     AcknowledgementOut,
@@ -19,16 +20,20 @@ from services.intake.schemas import (
     ComplaintSummaryOut,
     CustomerOut,
     CustomerReplyIn,
-    StepOut,
+    EscalationRequestIn,
     TrackingOut,
     WithdrawalIn,
 )
 from shared.contracts.complaint import Channel, ComplaintKind
-from shared.http import require_json
+from shared.http import NOT_JSON, problem_doc, require_json
 
 router = APIRouter(prefix="/v1", tags=["complaints"])
 # Its own body limit (settings.max_batch_body_bytes), set up in app.py.
 BATCH_PATH = "/v1/complaints:batch"
+
+NOT_FOUND = {404: problem_doc("No such complaint")}
+NOT_VERIFIED = {404: problem_doc("No complaint matches this tracking number and verification")}
+FINAL = {409: problem_doc("The complaint is closed or withdrawn")}
 
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", description="Retries with the same key and body get the first answer; "
@@ -38,8 +43,10 @@ IdempotencyKey = Annotated[str | None, Header(
 @router.post(
     "/complaints", status_code=201, response_model=AcknowledgementOut, dependencies=[Depends(require_json)],
     summary="Submit a complaint, suggestion or praise",
-    responses={200: {"model": AcknowledgementOut,
-                     "description": "Linked to the customer's near-identical recent complaint (duplicate_of)"}},
+    responses={**NOT_JSON, 200: {"model": AcknowledgementOut,
+                     "description": "Linked to the customer's near-identical recent open complaint: id, "
+                     "tracking_number and status are that complaint's (duplicate_of); the submission itself is "
+                     "kept as submission_id, and its words join that complaint's history"}},
 )
 async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
                  idempotency_key: IdempotencyKey = None) -> Response:
@@ -49,7 +56,7 @@ async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
 
 
 @router.post(
-    BATCH_PATH.removeprefix(router.prefix), dependencies=[Depends(require_json)],
+    BATCH_PATH.removeprefix(router.prefix), dependencies=[Depends(require_json)], responses=NOT_JSON,
     summary="Submit up to 500 complaints at once",
     description="Each item is validated and filed on its own, exactly as POST /v1/complaints would file it; a "
     "bad item never stops the others. The answer lists every item's status in the items' order.",
@@ -68,27 +75,34 @@ async def list_complaints(
     customer_id: str | None = Query(None, max_length=200),
     received_from: datetime | None = Query(None, description="Inclusive, ISO 8601."),
     received_to: datetime | None = Query(None, description="Exclusive, ISO 8601."),
+    duplicate_of: UUID | None = Query(None, description="Only the submissions linked to this complaint."),
+    linked: Literal["false", "true", "all"] | None = Query(
+        None, description="false: complaints only; true: only submissions linked to an earlier complaint as its "
+        "duplicates; all: both. Default: false, or all with duplicate_of."),
     limit: int = Query(50, ge=1, le=200),
     cursor: str | None = Query(None, max_length=500),
 ) -> ComplaintPage:
+    linked = linked or ("all" if duplicate_of else "false")
     where = ComplaintFilter(channel=channel, status=status, kind=kind, customer_id=customer_id,
-                            received_from=received_from, received_to=received_to)
+                            received_from=received_from, received_to=received_to, duplicate_of=duplicate_of,
+                            linked=None if linked == "all" else linked == "true")
     complaints, next_cursor = await service.list_complaints(uow, where, limit=limit, cursor=cursor)
     return ComplaintPage(items=[ComplaintSummaryOut.model_validate(c, from_attributes=True) for c in complaints],
                          next_cursor=next_cursor)
 
 
-@router.get("/complaints/{complaint_id}", summary="One complaint as filed")
+@router.get("/complaints/{complaint_id}", summary="One complaint as filed", responses=NOT_FOUND)
 async def get_complaint(complaint_id: UUID, uow: UowDep) -> ComplaintOut:
     complaint = await service.get_complaint(uow, complaint_id)
     customer = CustomerOut(id=complaint.customer_id, name=complaint.customer_name, email=complaint.customer_email,
                            phone=complaint.customer_phone, tier=complaint.customer_tier,
                            locale=complaint.customer_locale)
-    return ComplaintOut.model_validate({**_columns(complaint), "customer": customer})
+    return ComplaintOut.model_validate({**_columns(complaint), "customer": customer, "submission_id": complaint.id})
 
 
 def _columns(complaint: object) -> dict[str, object]:
-    return {name: getattr(complaint, name) for name in ComplaintOut.model_fields if name != "customer"}
+    return {name: getattr(complaint, name) for name in ComplaintOut.model_fields
+            if name not in {"customer", "submission_id"}}
 
 
 track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"])
@@ -96,25 +110,37 @@ TrackingNumber = Annotated[str, Path(max_length=40, description="As the customer
                                      "case, spaces and O/0, I/1 mix-ups are forgiven.")]
 
 
-@track_router.get("/{tracking_number}", summary="The customer's view of their complaint")
+@track_router.get("/{tracking_number}", summary="The customer's view of their complaint", responses=NOT_VERIFIED)
 async def track(tracking_number: TrackingNumber, uow: UowDep,
                 verification: str = Query(..., min_length=4, max_length=320,
-                                          description="The e-mail address or the phone number's last 4 digits.")
+                                          description="The e-mail address or the phone number's last 4 digits."),
+                lang: Literal["en", "zh"] | None = Query(None, description="Language of the status and steps; "
+                                                         "default: the customer's locale.")
                 ) -> TrackingOut:
-    complaint, steps = await service.track(uow, tracking_number, verification=verification)
-    return TrackingOut(tracking_number=complaint.tracking_number, status=complaint.status, kind=complaint.kind,
-                       channel=complaint.channel, subject=complaint.subject, received_at=complaint.received_at,
-                       expected_response_by=complaint.expected_response_by,
-                       history=[StepOut.model_validate(step, from_attributes=True) for step in steps])
+    tracked = await service.track(uow, tracking_number, verification=verification)
+    return tracking_view(tracked, requested_language=lang)
 
 
 @track_router.post("/{tracking_number}/replies", status_code=204, dependencies=[Depends(require_json)],
-                   summary="The customer replies or adds information")
+                   summary="The customer replies or adds information",
+                   responses={**NOT_JSON, **NOT_VERIFIED, **FINAL})
 async def reply(tracking_number: TrackingNumber, body: CustomerReplyIn, uow: UowDep) -> None:
     await service.reply_as_customer(uow, tracking_number, verification=body.verification, message=body.message)
 
 
 @track_router.post("/{tracking_number}/withdrawal", status_code=204, dependencies=[Depends(require_json)],
-                   summary="The customer withdraws the complaint")
+                   summary="The customer withdraws the complaint",
+                   responses={**NOT_JSON, **NOT_VERIFIED, **FINAL})
 async def withdraw(tracking_number: TrackingNumber, body: WithdrawalIn, uow: UowDep) -> None:
     await service.withdraw(uow, tracking_number, verification=body.verification, reason=body.reason)
+
+
+@track_router.post("/{tracking_number}/escalation", status_code=204, dependencies=[Depends(require_json)],
+                   summary="The customer asks for the complaint to go to a senior team",
+                   responses={**NOT_JSON, **NOT_VERIFIED, **FINAL,
+                              429: problem_doc("Escalation was asked for recently; the answer says when the "
+                                               "customer may ask again")})
+async def request_escalation(tracking_number: TrackingNumber, body: EscalationRequestIn, uow: UowDep,
+                             settings: SettingsDep) -> None:
+    await service.request_escalation(uow, tracking_number, verification=body.verification, reason=body.reason,
+                                     settings=settings)

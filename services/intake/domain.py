@@ -2,17 +2,28 @@
 what the acknowledgement promises."""
 
 import hashlib
+import ipaddress
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fnmatch import fnmatchcase
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from shared.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 
 RECEIVED = "received"
+WITHDRAWN = "withdrawn"
+CLOSED = "closed"
+FINAL_STATUSES = frozenset({WITHDRAWN, CLOSED})
+# The status of a submission stored as linked to an earlier, open complaint of the same customer: it is kept (its
+# own id and tracking number, its text in the original's history) but is no case of its own.
+LINKED = "linked"
 
 # Punctuation, symbols, spaces and digits do not make two complaints different (dates, amounts, order numbers
 # retyped; 。vs . ; full-width vs half-width).
@@ -60,6 +71,7 @@ class Earlier:
     fingerprint: str
     received_at: datetime
     duplicate_of: UUID | None
+    status: str = RECEIVED
 
 
 @dataclass(frozen=True)
@@ -70,10 +82,13 @@ class History:
 
 def relate_to_history(earlier: list[Earlier], *, fingerprint: str, now: datetime, duplicate_window: timedelta,
                       repeat_window: timedelta) -> History:
-    """Is the new complaint a duplicate of a recent one (link it), or a repeat complaint (重复投诉)?"""
+    """Is the new complaint a duplicate of a recent one (link it), or a repeat complaint (重复投诉)?
+
+    Only an open case takes duplicates: after a withdrawal or a closure the same words open a new case."""
     cases = [e for e in earlier if e.duplicate_of is None]
     duplicate = next((e for e in sorted(cases, key=lambda e: e.received_at, reverse=True)
-                      if e.fingerprint == fingerprint and now - e.received_at <= duplicate_window), None)
+                      if e.fingerprint == fingerprint and now - e.received_at <= duplicate_window
+                      and e.status not in FINAL_STATUSES), None)
     repeat = any(now - e.received_at <= repeat_window for e in cases)
     return History(duplicate_of=duplicate, repeat=repeat)
 
@@ -82,9 +97,6 @@ def expected_response_by(received_at: datetime, *, promise_hours: float) -> date
     return received_at + timedelta(hours=promise_hours)
 
 
-WITHDRAWN = "withdrawn"
-CLOSED = "closed"
-FINAL_STATUSES = frozenset({WITHDRAWN, CLOSED})
 VERIFY_DIGITS = 4
 
 
@@ -112,3 +124,77 @@ def _digits(text: str) -> str:
 def check_open(status: str, *, action: str) -> None:
     if status in FINAL_STATUSES:
         raise IllegalTransition(status, action)
+
+
+class EscalationRequestedRecently(DomainError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    title = "Escalation already requested"
+
+
+def check_escalation_request(*, last: datetime | None, now: datetime, interval: timedelta) -> None:
+    """The customer may ask for escalation once per interval: the request is with a senior team already."""
+    if last is None or interval <= timedelta(0) or now - last >= interval:
+        return
+    again = last + interval
+    raise EscalationRequestedRecently(
+        f"you asked for this complaint to be escalated at {last:%Y-%m-%d %H:%M} UTC and it is being looked at; "
+        f"you can ask again from {again:%Y-%m-%d %H:%M} UTC", retry_after=again.isoformat())
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class CallbackUrlRefused(InvalidInput):
+    title = "Callback URL not allowed"
+
+
+@dataclass(frozen=True)
+class CallbackPolicy:
+    """Where webhooks may go, so that a callback URL cannot make intake call into its own network (SSRF)."""
+
+    allowed_hosts: tuple[str, ...] = ()  # glob patterns of host names, lower case; empty: any public host
+    allowed_networks: tuple[Network, ...] = ()  # non-public networks that may be called all the same
+    require_https: bool = True
+
+
+def check_callback_url(url: str, *, policy: CallbackPolicy) -> None:
+    """What can be told from the URL alone: scheme, host name, and the address when the host is one."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if policy.require_https and parts.scheme != "https":
+        raise _refused(f"the callback URL must use https, not {parts.scheme or 'no scheme'}")
+    if not host:
+        raise _refused("the callback URL has no host")
+    if policy.allowed_hosts and not any(fnmatchcase(host, pattern) for pattern in policy.allowed_hosts):
+        raise _refused(f"the callback URL's host {host} is not one this service may call; allowed: "
+                       f"{', '.join(policy.allowed_hosts)}")
+    if host == "localhost" or host.endswith(".localhost"):
+        check_callback_addresses(host, [ipaddress.ip_address("127.0.0.1")], policy=policy)
+        return
+    address = _address(host)
+    if address is not None:
+        check_callback_addresses(host, [address], policy=policy)
+
+
+def check_callback_addresses(host: str, addresses: Iterable[Address], *, policy: CallbackPolicy) -> None:
+    """Every address the host resolves to must be public, or in a network the settings allow."""
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address.is_global and not address.is_multicast:
+            continue
+        if not any(address in network for network in policy.allowed_networks):
+            raise _refused(f"the callback URL's host {host} is {address}, a private, loopback, link-local or "
+                           "reserved address, which this service does not call")
+
+
+def _address(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _refused(detail: str) -> CallbackUrlRefused:
+    return CallbackUrlRefused(detail, field="callback_url")

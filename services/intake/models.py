@@ -1,12 +1,25 @@
 """Tables of the intake database: complaints as filed (with the customer's contact data, which no other
-service holds) and the answers given to idempotent requests. The messaging tables come from
+service holds), the answers given to idempotent requests, the customer's view of each complaint (public steps,
+promised dates) and the notifications sent to customers. The messaging tables come from
 shared.messaging.tables."""
 
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db_types import UtcDateTime
@@ -50,12 +63,19 @@ class Complaint(Base):
     duplicate_of: Mapped[UUID | None] = mapped_column(Uuid)
     repeat: Mapped[bool] = mapped_column(Boolean)
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The customer's view, kept from the events of the other services.
+    status_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    merged_into: Mapped[UUID | None] = mapped_column(Uuid)
+    escalation_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         Index("ix_complaint_received", "received_at", "id"),
         Index("ix_complaint_customer_received", "customer_id", "received_at"),
         Index("ix_complaint_channel_received", "channel", "received_at"),
         Index("ix_complaint_status_received", "status", "received_at"),
+        Index("ix_complaint_duplicate_of", "duplicate_of", sqlite_where=text("duplicate_of IS NOT NULL"),
+              postgresql_where=text("duplicate_of IS NOT NULL")),
     )
 
 
@@ -84,3 +104,44 @@ class PublicStep(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_public_step_complaint_at", "complaint_id", "at"),)
+
+
+class Promise(Base):
+    """A date promised to the customer (first reply, next reply, resolution), kept from the SLA clocks."""
+
+    __tablename__ = "promise"
+
+    complaint_id: Mapped[UUID] = mapped_column(Uuid, ForeignKey("complaint.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(30))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(20))
+    # occurred_at of the SLA event that set it: an older event arriving late changes nothing.
+    as_of: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (PrimaryKeyConstraint("complaint_id", "target"),)
+
+
+class Notification(Base):
+    """A message to the customer, written with the change that causes it and delivered by a background job."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    complaint_id: Mapped[UUID] = mapped_column(Uuid, ForeignKey("complaint.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    destination: Mapped[str] = mapped_column(String(2000))
+    language: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_notification_due", "state", "next_attempt_at"),
+        Index("ix_notification_complaint", "complaint_id", "created_at"),
+        Index("ix_notification_created", "created_at", "id"),
+    )

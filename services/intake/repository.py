@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.domain import Earlier
-from services.intake.models import Complaint, IdempotentAnswer, PublicStep
+from services.intake.models import Complaint, IdempotentAnswer, Promise, PublicStep
 from shared.errors import InvalidInput, NotFound
 
 
@@ -22,6 +22,9 @@ class ComplaintFilter:
     customer_id: str | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
+    duplicate_of: UUID | None = None
+    # False: complaints only; True: only submissions linked to an earlier complaint; None: both.
+    linked: bool | None = False
 
 
 def encode_cursor(complaint: Complaint) -> str:
@@ -50,19 +53,41 @@ class ComplaintRepository:
             raise NotFound(f"no complaint {complaint_id}", complaint_id=str(complaint_id))
         return complaint
 
-    async def earlier_of_customer(self, customer_id: str, *, since: datetime) -> list[Earlier]:
+    async def find(self, complaint_id: UUID) -> Complaint | None:
+        return await self.session.get(Complaint, complaint_id)
+
+    async def promise(self, complaint_id: UUID, target: str) -> Promise | None:
+        return await self.session.get(Promise, (complaint_id, target))
+
+    def add_promise(self, promise: Promise) -> None:
+        self.session.add(promise)
+
+    async def promises_of(self, complaint_id: UUID) -> list[Promise]:
+        return list((await self.session.scalars(select(Promise).where(Promise.complaint_id == complaint_id))).all())
+
+    async def earlier_of_customers(self, customer_ids: set[str], *, since: datetime) -> dict[str, list[Earlier]]:
+        """These customers' complaints since then; linked duplicates count for nothing, so they are left out."""
+        found: dict[str, list[Earlier]] = {customer_id: [] for customer_id in customer_ids}
+        if not customer_ids:
+            return found
         rows = await self.session.execute(
-            select(Complaint.id, Complaint.fingerprint, Complaint.received_at, Complaint.duplicate_of)
-            .where(Complaint.customer_id == customer_id, Complaint.received_at >= since)
+            select(Complaint.customer_id, Complaint.id, Complaint.fingerprint, Complaint.received_at,
+                   Complaint.duplicate_of, Complaint.status)
+            .where(Complaint.customer_id.in_(customer_ids), Complaint.received_at >= since,
+                   Complaint.duplicate_of.is_(None))
         )
-        return [Earlier(*row) for row in rows]
+        for customer_id, *columns in rows:
+            found[customer_id].append(Earlier(*columns))
+        return found
 
     async def page(self, where: ComplaintFilter, *, limit: int, cursor: str | None
                    ) -> tuple[list[Complaint], str | None]:
         query = _filtered(select(Complaint), where)
         if cursor:
             received_at, complaint_id = decode_cursor(cursor)
-            query = query.where(or_(Complaint.received_at < received_at,
+            # The first condition is implied by the second; it gives the planner a range to seek to.
+            query = query.where(Complaint.received_at <= received_at,
+                                or_(Complaint.received_at < received_at,
                                     and_(Complaint.received_at == received_at, Complaint.id < complaint_id)))
         query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit + 1)
         complaints = list((await self.session.scalars(query)).all())
@@ -80,8 +105,11 @@ class ComplaintRepository:
         query = select(PublicStep).where(PublicStep.complaint_id == complaint_id).order_by(PublicStep.at)
         return list((await self.session.scalars(query)).all())
 
-    async def idempotent_answer(self, key: str) -> IdempotentAnswer | None:
-        return await self.session.get(IdempotentAnswer, key)
+    async def idempotent_answers(self, keys: set[str]) -> dict[str, IdempotentAnswer]:
+        if not keys:
+            return {}
+        query = select(IdempotentAnswer).where(IdempotentAnswer.key.in_(keys))
+        return {answer.key: answer for answer in (await self.session.scalars(query)).all()}
 
     def remember_answer(self, answer: IdempotentAnswer) -> None:
         self.session.add(answer)
@@ -92,6 +120,10 @@ def _filtered(query: Select[tuple[Complaint]], where: ComplaintFilter) -> Select
                           (Complaint.kind, where.kind), (Complaint.customer_id, where.customer_id)):
         if value is not None:
             query = query.where(column == value)
+    if where.duplicate_of is not None:
+        query = query.where(Complaint.duplicate_of == where.duplicate_of)
+    if where.linked is not None:
+        query = query.where(Complaint.duplicate_of.is_not(None) if where.linked else Complaint.duplicate_of.is_(None))
     if where.received_from is not None:
         query = query.where(Complaint.received_at >= where.received_from)
     if where.received_to is not None:

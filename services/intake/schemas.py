@@ -84,6 +84,9 @@ class AcknowledgementOut(BaseModel):
     expected_response_by: datetime
     duplicate_of: UUID | None = Field(description="Set when this was linked to an earlier, near-identical complaint.")
     repeat: bool = Field(description="The customer has complained recently before (重复投诉).")
+    submission_id: UUID | None = Field(
+        None, description="This submission's own record: `id` for a new complaint; for one linked to an earlier "
+        "complaint (duplicate_of), the stored duplicate, listed with GET /v1/complaints?duplicate_of=….")
 
 
 class CustomerOut(BaseModel):
@@ -185,21 +188,37 @@ class BatchOut(BaseModel):
 
 class StepOut(BaseModel):
     at: datetime
-    kind: str = Field(description="received, customer_reply, withdrawn, … as the customer sees it")
-    status: str
-    text: str | None
+    kind: str = Field(description="received, assigned, transferred, reply, information_request, customer_reply, "
+                      "escalation_request, escalated, resolved, merged, reopened, closed, withdrawn, survey")
+    title: str = Field(description="The step in the customer's language.")
+    status: str = Field(description="The customer-facing status at that step.")
+    text: str | None = Field(description="The reply, question, resolution or the customer's own words.")
+
+
+class EscalationOut(BaseModel):
+    requested_at: datetime | None = Field(description="When the customer last asked for escalation.")
+    escalated_at: datetime | None = Field(description="When the complaint last went to a senior team.")
 
 
 class TrackingOut(BaseModel):
-    """The customer's view of their complaint: no internal notes, no other customer's data."""
+    """The customer's view of their complaint: no internal notes, no agent names, no other customer's data."""
 
     tracking_number: str
-    status: str
+    status: str = Field(description="received, being_handled, awaiting_your_reply, replied, resolved, closed, "
+                        "withdrawn or merged")
+    status_text: str = Field(description="The status in the customer's language.")
+    language: Literal["en", "zh"]
     kind: ComplaintKind
     channel: Channel
     subject: str
     received_at: datetime
-    expected_response_by: datetime
+    expected_response_by: datetime = Field(description="The first reply promised: the acknowledgement's promise "
+                                           "until the service-level clock gives the real one.")
+    reply_by: datetime | None = Field(description="We will reply by then (first or next reply); null when no "
+                                      "reply is owed.")
+    resolve_by: datetime | None = Field(description="We will resolve the complaint by then, when known.")
+    awaiting_your_reply: bool = Field(description="We asked for information; answer with POST …/replies.")
+    escalation: EscalationOut
     history: list[StepOut]
 
 
@@ -214,3 +233,9 @@ class CustomerReplyIn(StrictIn):
 class WithdrawalIn(StrictIn):
     verification: Verification = Field(description="The e-mail address or the last 4 digits of the phone number.")
     reason: Annotated[Text, Field(max_length=1_000)] | None = None
+
+
+class EscalationRequestIn(StrictIn):
+    verification: Verification = Field(description="The e-mail address or the last 4 digits of the phone number.")
+    reason: Annotated[Text, Field(min_length=1, max_length=1_000, description="Why the complaint needs a senior "
+                                  "team.")]

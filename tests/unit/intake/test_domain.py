@@ -86,3 +86,22 @@ def test_final_complaints_take_no_more_customer_actions():
     for status in ("withdrawn", "closed"):
         with pytest.raises(IllegalTransition):
             domain.check_open(status, action="customer reply")
+
+
+def test_the_customer_may_ask_for_escalation_once_per_interval():
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    day = timedelta(hours=24)
+    domain.check_escalation_request(last=None, now=now, interval=day)
+    domain.check_escalation_request(last=now - day, now=now, interval=day)
+    domain.check_escalation_request(last=now, now=now, interval=timedelta(0))
+    with pytest.raises(domain.EscalationRequestedRecently, match="2026-03-03 08:00") as raised:
+        domain.check_escalation_request(last=now - timedelta(hours=1), now=now, interval=day)
+    assert raised.value.status == 429
+
+
+def test_a_withdrawn_or_closed_complaint_takes_no_duplicates_but_still_makes_a_repeat():
+    for status in (domain.WITHDRAWN, domain.CLOSED):
+        earlier = Earlier(id=uuid4(), fingerprint="f", received_at=NOW - timedelta(hours=1), duplicate_of=None,
+                          status=status)
+        assert relate([earlier]).duplicate_of is None
+        assert relate([earlier]).repeat
