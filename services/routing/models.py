@@ -1,10 +1,13 @@
-"""Tables of the routing database. The messaging tables (outbox, inbox) come from shared.messaging.tables."""
+"""Tables of the routing database: cases and their work (services/routing/cases/models.py), teams and agents
+(services/routing/org/models.py), routing rules and their audit (services/routing/rules/models.py), classifier
+versions (services/routing/classifier/versions/models.py). Importing this module registers them all on
+`metadata`, which the migrations compare against. The messaging tables (outbox, inbox) come from
+shared.messaging.tables."""
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+import services.routing.cases.models
+import services.routing.classifier.versions.models
+import services.routing.org.models
+import services.routing.rules.models  # noqa: F401
+from services.routing.base import Base, metadata
 
-metadata = MetaData()
-
-
-class Base(DeclarativeBase):
-    metadata = metadata
+__all__ = ["Base", "metadata"]
