@@ -1,0 +1,21 @@
+"""Routes of a complaint's SLA: its clocks and escalations."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.escalation import service
+from services.escalation.deps import UowDep
+from services.escalation.schemas import ComplaintSlaOut
+
+router = APIRouter(prefix="/v1", tags=["sla"])
+UNKNOWN_COMPLAINT: dict[int | str, dict[str, Any]] = {404: {"description": "No SLA record of this complaint"}}
+
+
+@router.get("/complaints/{complaint_id}/sla", responses=UNKNOWN_COMPLAINT,
+            summary="A complaint's SLA clocks, escalation level and history")
+async def complaint_sla(complaint_id: UUID, uow: UowDep) -> ComplaintSlaOut:
+    view = await service.complaint_sla(uow, complaint_id=complaint_id, now=datetime.now(UTC))
+    return ComplaintSlaOut.model_validate(view, from_attributes=True)

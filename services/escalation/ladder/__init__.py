@@ -1,0 +1,1 @@
+"""The escalation ladder: levels with the role that owns a complaint there and the triggers that raise it."""

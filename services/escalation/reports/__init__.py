@@ -1,0 +1,1 @@
+"""SLA attainment reports: clocks met and missed per policy, team, category, target and period."""
