@@ -3,8 +3,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.feedback.settings import FeedbackSettings
-from shared.db import UnitOfWork
+from services.feedback.uow import FeedbackUow
 from shared.deps import new_uow, settings_of
 
-UowDep = Annotated[UnitOfWork, Depends(new_uow)]
+UowDep = Annotated[FeedbackUow, Depends(new_uow)]
 SettingsDep = Annotated[FeedbackSettings, Depends(settings_of)]

@@ -1,6 +1,46 @@
-"""Events the feedback service consumes, each mapped to the handler that turns it into a use case."""
+"""Events the feedback service consumes, each mapped to the handler that turns it into a use case.
 
-from shared.contracts import Event
+Every event in the registry is handled: the handler records it in the analytics read model, then does this
+service's work for it, if any, all in the one transaction committed with the inbox row."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from services.feedback.analytics.facts import record_fact
+from services.feedback.cases import service
+from services.feedback.uow import FeedbackUow
+from shared.contracts import REGISTRY, Event
+from shared.contracts.complaint import (
+    ComplaintMergedV1,
+    ComplaintReceivedV1,
+    ComplaintResolvedV1,
+    ComplaintStatusChangedV1,
+    ComplaintWithdrawnV1,
+)
 from shared.messaging.consumer import Handler
 
-HANDLERS: dict[type[Event], Handler] = {}
+Work = Callable[[FeedbackUow, Any], Awaitable[None]]
+
+WORK: dict[type[Event], Work] = {
+    ComplaintReceivedV1: service.learn_received,
+    ComplaintResolvedV1: service.learn_resolved,
+    ComplaintStatusChangedV1: service.learn_status,
+    ComplaintWithdrawnV1: service.learn_ended,
+    ComplaintMergedV1: service.learn_ended,
+}
+
+
+def handler_for(event_class: type[Event]) -> Handler:
+    work = WORK.get(event_class)
+
+    async def handle(event: Event, uow: FeedbackUow) -> None:
+        # The fact first: a use case commits, and the fact must commit with it and the inbox row.
+        await record_fact(event, uow)
+        if work is not None:
+            await work(uow, event)
+
+    handle.__name__ = f"on_{event_class.ce_type.split('.')[2].replace('-', '_')}"
+    return handle
+
+
+HANDLERS: dict[type[Event], Handler] = {event_class: handler_for(event_class) for event_class in REGISTRY.events}

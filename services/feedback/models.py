@@ -1,4 +1,6 @@
-"""Tables of the feedback database. The messaging tables (outbox, inbox) come from shared.messaging.tables."""
+"""Tables of the feedback database. The messaging tables (outbox, inbox) come from shared.messaging.tables.
+
+This module is the root migrations/env.py reads: importing it imports every package's tables."""
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -8,3 +10,12 @@ metadata = MetaData()
 
 class Base(DeclarativeBase):
     metadata = metadata
+
+
+# The packages' tables register on `metadata` when imported; they import Base from here, so they come last.
+from services.feedback.analytics import models as _analytics  # noqa: E402, F401
+from services.feedback.cases import models as _cases  # noqa: E402, F401
+from services.feedback.evaluations import models as _evaluations  # noqa: E402, F401
+from services.feedback.followups import models as _followups  # noqa: E402, F401
+from services.feedback.qa import models as _qa  # noqa: E402, F401
+from services.feedback.surveys import models as _surveys  # noqa: E402, F401

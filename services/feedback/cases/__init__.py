@@ -1,0 +1,1 @@
+"""What the feedback service knows of each complaint: its language, status and resolutions, learnt from events."""

@@ -1,0 +1,25 @@
+"""Routes of evaluations: record a follow-up call, interview, mystery-customer visit or QA review; list a
+complaint's evaluations. QA samples and the reviews of sampled cases are in services.feedback.qa."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from services.feedback.deps import UowDep
+from services.feedback.evaluations import service
+from services.feedback.evaluations.domain import Method
+from services.feedback.evaluations.schemas import EvaluationIn, EvaluationOut
+
+router = APIRouter(prefix="/v1", tags=["evaluations"])
+
+
+@router.post("/evaluations", status_code=status.HTTP_201_CREATED)
+async def record_evaluation(body: EvaluationIn, uow: UowDep) -> EvaluationOut:
+    evaluation = await service.record_evaluation(uow, complaint_id=body.complaint_id, method=Method(body.method),
+                                                 scores=body.scores(), evaluator=body.evaluator)
+    return EvaluationOut.model_validate(evaluation)
+
+
+@router.get("/complaints/{complaint_id}/evaluations")
+async def list_evaluations(complaint_id: UUID, uow: UowDep) -> list[EvaluationOut]:
+    return [EvaluationOut.model_validate(e) for e in await service.list_evaluations(uow, complaint_id=complaint_id)]

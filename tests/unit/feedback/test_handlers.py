@@ -1,0 +1,15 @@
+"""The feedback service consumes every event type: each is recorded for analytics, some also drive surveys."""
+
+from services.feedback.handlers import HANDLERS, WORK
+from shared.contracts import REGISTRY
+
+
+def test_every_registered_event_has_a_handler():
+    assert set(HANDLERS) == set(REGISTRY.events)
+
+
+def test_handlers_are_named_after_their_events():
+    names = {event.ce_type: handler.__name__ for event, handler in HANDLERS.items()}
+    assert names["redress.complaint.resolved.v1"] == "on_resolved"
+    assert names["redress.complaint.status-changed.v1"] == "on_status_changed"
+    assert set(WORK) <= set(HANDLERS)
