@@ -33,6 +33,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-postgres", action="store_true", help="measure the relay on SQLite only")
     parser.add_argument("--profile", action="store_true",
                         help="instead of the benchmark: where a relay drain spends its time (relay-profile.md)")
+    parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append",
+                        help="run only this benchmark (repeatable); all of them by default")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for relay.json and relay.md")
     options = parser.parse_args(argv)
     if options.events < 1 or options.repeat < 1 or options.batch_size < 1:
@@ -95,6 +97,12 @@ def run(options: argparse.Namespace) -> None:
                               blocks=[f"```text\n{text}\n```"])
         print(f"{text}\nwrote {path}")
         return
+    for name in options.only or BENCHMARKS:
+        stderr.rule(name)
+        BENCHMARKS[name](options)
+
+
+def run_relay(options: argparse.Namespace) -> None:
     plan = plan_of(options)
     data = relay.results(plan, with_broker(relay.measure, plan))
     json_path = write_json(options.out / "relay.json", data)
@@ -103,6 +111,68 @@ def run(options: argparse.Namespace) -> None:
     print(summary(data))
     print(f"wrote {json_path} and {md_path}")
 
+
+
+def run_classifier(options: argparse.Namespace) -> None:
+    from bench import classifier  # loads scikit-learn: only when asked for
+
+    print(classifier.run(options.out, repeat=options.repeat))
+
+
+def run_intake(options: argparse.Namespace) -> None:
+    from bench import intake  # starts servers of its own: only when asked for
+
+    plan = intake.Plan(seconds=3.0 if options.quick else 10.0, connections=32,
+                       repeat=1 if options.quick else options.repeat)
+    print(intake.run(options.out, plan))
+
+
+def run_e2e(options: argparse.Namespace) -> None:
+    from bench import e2e  # starts the four services: only when asked for
+
+    plan = e2e.Plan(seconds=4.0, drain_s=10.0) if options.quick else e2e.Plan(seconds=15.0, drain_s=20.0)
+    print(e2e.run(options.out, plan))
+
+
+def run_timers(options: argparse.Namespace) -> None:
+    from bench import timers
+
+    plan = timers.plan(quick=options.quick, postgres_url=None if options.no_postgres else options.postgres_url)
+    with tracker() as progress:
+        data = asyncio.run(cancelled_on_sigterm(timers.measure(plan, tracker=progress)))
+    print(timers.write(options.out, data))
+
+
+def run_peer(options: argparse.Namespace) -> None:
+    from bench import peer  # installs django-helpdesk into a venv of its own: only when asked for
+
+    plan = peer.Plan(seconds=3.0 if options.quick else 10.0, connections=32,
+                     repeat=1 if options.quick else options.repeat)
+    print(peer.run(options.out, plan))
+
+
+def run_listing(options: argparse.Namespace) -> None:
+    from bench import listing
+
+    print(listing.run(options.out, listing.plan(quick=options.quick)))
+
+
+def run_memory(options: argparse.Namespace) -> None:
+    from bench import memory
+
+    print(memory.run(options.out, memory.plan(quick=options.quick)))
+
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "relay": run_relay,
+    "classifier": run_classifier,
+    "intake": run_intake,
+    "timers": run_timers,
+    "e2e": run_e2e,
+    "peer": run_peer,
+    "listing": run_listing,
+    "memory": run_memory,
+}
 
 if __name__ == "__main__":
     main()

@@ -17,10 +17,10 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "services" / "intake" / "m
 
 
 @asynccontextmanager
-async def sqlite_database() -> AsyncIterator[Database]:
+async def sqlite_database(migrations: Path = MIGRATIONS) -> AsyncIterator[Database]:
     with TemporaryDirectory(prefix="redress-bench-") as folder:
         url = f"sqlite+aiosqlite:///{folder}/outbox.db"
-        await upgrade(MIGRATIONS, url)
+        await upgrade(migrations, url)
         database = Database(url)
         try:
             yield database
@@ -29,14 +29,15 @@ async def sqlite_database() -> AsyncIterator[Database]:
 
 
 @asynccontextmanager
-async def postgres_database(admin_url: str) -> AsyncIterator[Database]:
-    """A database of its own on the server at `admin_url`, dropped afterwards whatever happens."""
+async def postgres_database(admin_url: str, migrations: Path = MIGRATIONS) -> AsyncIterator[Database]:
+    """A database of its own on the server at `admin_url` (migrated with `migrations`, intake's by default),
+    dropped afterwards whatever happens."""
     name = f"bench_{uuid4().hex[:12]}"
     await _run_as_admin(admin_url, f'CREATE DATABASE "{name}"')
     try:
         url = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)
         url_text = url.render_as_string(hide_password=False)
-        await upgrade(MIGRATIONS, url_text)
+        await upgrade(migrations, url_text)
         database = Database(url_text)
         try:
             yield database

@@ -62,6 +62,11 @@ def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
 
 
+def load_average() -> list[float]:
+    """The machine's load average over 1, 5 and 15 minutes: how much other work shared the cores."""
+    return [round(value, 1) for value in os.getloadavg()]
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -93,3 +98,8 @@ def write_markdown(path: Path, *, title: str, blocks: Sequence[str]) -> Path:
 def per_second(value: float) -> str:
     """12345.6 -> '12,346'."""
     return f"{value:,.0f}"
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The value below which a share `q` (0..1) of the sorted `ordered` lies (nearest rank); 0.0 when empty."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
