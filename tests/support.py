@@ -1,6 +1,6 @@
 """Helpers that test modules import: `from tests.support import unique`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import uuid4
 
 
@@ -316,3 +316,77 @@ async def group_at_end(bootstrap: str, topics: list[str] | tuple[str, ...], *, p
     finally:
         await consumer.stop()
     return group
+
+
+# --- What the services publish, as a test sees it on the broker. ---
+
+from shared.contracts import REGISTRY  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Logged:
+    topic: str
+    key: str | None
+    ce_type: str
+    source: str | None
+    event: Event
+
+
+@dataclass
+class EventLog:
+    """The events on some topics from the moment the log started, in the order each partition holds them. One
+    complaint's events share a partition (they are keyed by its id), so on one topic they are in publishing
+    order."""
+
+    within: float = 20.0
+    entries: list[Logged] = field(default_factory=list)
+
+    def on(self, complaint_id: UUID, topic: str) -> list[Logged]:
+        return [e for e in self.entries if e.topic == topic and e.key == str(complaint_id)]
+
+    def of(self, complaint_id: UUID, event_class: type[Event], where: Callable[[Any], bool] = lambda e: True
+           ) -> list[Any]:
+        return [e.event for e in self.on(complaint_id, event_class.topic)
+                if e.ce_type == event_class.ce_type and where(e.event)]
+
+    async def wait_for(self, complaint_id: UUID, event_class: type[Event], *, count: int = 1,
+                       where: Callable[[Any], bool] = lambda e: True, within: float | None = None) -> list[Any]:
+        def found() -> list[Any]:
+            matching = self.of(complaint_id, event_class, where)
+            return matching if len(matching) >= count else []
+        return await wait_until(found, within=within or self.within,
+                                what=f"{count} × {event_class.ce_type} for {complaint_id}")
+
+
+@contextlib.asynccontextmanager
+async def following(bootstrap: str, topics: list[str] | tuple[str, ...], *, within: float = 20.0
+                    ) -> AsyncIterator[EventLog]:
+    """An EventLog of what reaches `topics` from now on. It starts at the end, not the beginning: on the shared
+    broker of a long test run, reading (and decoding) every earlier test's events first can take longer than a
+    test waits. Positions are settled before the log is handed out, so nothing the test causes is missed."""
+    await ensure_topics(bootstrap, list(topics), partitions=6, replication=1)
+    log = EventLog(within=within)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=10)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for topic in topics for p in sorted(await _partitions(consumer, topic))]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        for partition in partitions:  # resolves the end now; the embedded broker may give one a little early
+            await consumer.position(partition)
+        async with running(_append_to(log, consumer)):
+            yield log
+    finally:
+        await consumer.stop()
+
+
+async def _append_to(log: EventLog, consumer: AIOKafkaConsumer) -> None:
+    while True:
+        for partition, batch in (await consumer.getmany(timeout_ms=100)).items():
+            for message in batch:
+                ce_type = header_value(message, "ce_type")
+                if header_value(message, SENTINEL) is None and ce_type:
+                    key = message.key.decode() if message.key else None
+                    event = REGISTRY.model_for(ce_type).model_validate_json(message.value)
+                    log.entries.append(Logged(partition.topic, key, ce_type, header_value(message, "ce_source"),
+                                              event))

@@ -59,8 +59,8 @@ def clock_states(*targets_and_states: tuple[str, str]) -> Callable[[dict[str, An
 def complaint_story(platform: Platform, complaint_id: UUID) -> list[tuple[str, str]]:
     """(source, what) of every event about the complaint on the complaint topic, in order."""
     story = []
-    for entry in platform.log.of(complaint_id, COMPLAINT_TOPIC):
-        event = entry.event()
+    for entry in platform.log.on(complaint_id, COMPLAINT_TOPIC):
+        event = entry.event
         what = (f"{event.from_status}→{event.to_status}" if entry.ce_type.endswith("status-changed.v1")
                 else entry.ce_type.removeprefix("redress.complaint.").removesuffix(".v1"))
         story.append((entry.source or "", what))
@@ -68,12 +68,12 @@ def complaint_story(platform: Platform, complaint_id: UUID) -> list[tuple[str, s
 
 
 def sla_story(platform: Platform, complaint_id: UUID) -> list[tuple[str, str]]:
-    return [(entry.ce_type.removeprefix("redress.sla.").removesuffix(".v1"), entry.event().target)
-            for entry in platform.log.of(complaint_id, SLA_TOPIC)]
+    return [(entry.ce_type.removeprefix("redress.sla.").removesuffix(".v1"), entry.event.target)
+            for entry in platform.log.on(complaint_id, SLA_TOPIC)]
 
 
 def feedback_story(platform: Platform, complaint_id: UUID) -> list[str]:
-    return [entry.ce_type for entry in platform.log.of(complaint_id, FEEDBACK_TOPIC)]
+    return [entry.ce_type for entry in platform.log.on(complaint_id, FEEDBACK_TOPIC)]
 
 
 async def file(platform: Platform, **changes: Any) -> dict[str, Any]:
@@ -180,7 +180,7 @@ async def check_the_record(platform: Platform, cid: UUID, complaint_story_expect
     assert sorted(sla[:2]) == [("started", "first_response"), ("started", "resolution")], sla
     assert sla[2:] == [("fulfilled", "first_response"), ("fulfilled", "resolution")], sla
     assert feedback_story(platform, cid) == [SurveyRequestedV1.ce_type, FeedbackReceivedV1.ce_type]
-    [feedback] = platform.log.events(cid, FeedbackReceivedV1)
+    [feedback] = platform.log.of(cid, FeedbackReceivedV1)
     assert (feedback.csat, feedback.solved, feedback.nps, feedback.method) == (5, True, 10, "survey")
     assert await platform.dead_letters({cid}) == []
 

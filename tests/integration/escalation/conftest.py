@@ -1,10 +1,9 @@
 """The escalation service on the real database and broker, reached through HTTP; routing's events produced onto
 the broker; and a log of what escalation publishes, read back from the broker."""
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -16,14 +15,13 @@ from sqlalchemy import func, select
 from services.catalog import SERVICES
 from services.escalation.app import create_app
 from services.escalation.settings import EscalationSettings
-from shared.contracts import REGISTRY, Event
+from shared.contracts import REGISTRY
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.sla import TOPIC as SLA_TOPIC
 from shared.db import Database
-from shared.messaging.kafka import ensure_topics
 from shared.messaging.tables import outbox
 from shared.migrations import upgrade
-from tests.support import SENTINEL, header_value, reading, unique, wait_until
+from tests.support import EventLog, following, group_at_end, unique
 
 
 def escalation_settings(database_url: str, bootstrap: str, **overrides: Any) -> EscalationSettings:
@@ -34,46 +32,10 @@ def escalation_settings(database_url: str, bootstrap: str, **overrides: Any) -> 
     return EscalationSettings(**{**options, **overrides})
 
 
-@dataclass
-class EventLog:
-    """Every event on the complaint and SLA topics, read from the beginning while the test runs."""
-
-    events: list[tuple[str, Event]] = field(default_factory=list)
-
-    def of(self, complaint_id: UUID, event_class: type[Event], where: Callable[[Any], bool] = lambda e: True
-           ) -> list[Any]:
-        return [e for t, e in self.events if t == event_class.ce_type and e.complaint_id == complaint_id and where(e)]
-
-    async def wait_for(self, complaint_id: UUID, event_class: type[Event], *, count: int = 1,
-                       where: Callable[[Any], bool] = lambda e: True, within: float = 20.0) -> list[Any]:
-        def found() -> list[Any]:
-            matching = self.of(complaint_id, event_class, where)
-            return matching if len(matching) >= count else []
-        return await wait_until(found, within=within, what=f"{count} × {event_class.ce_type} for {complaint_id}")
-
-
-async def _follow(log: EventLog, bootstrap: str, topic: str) -> None:
-    async with reading(bootstrap, topic) as consumer:
-        while True:
-            for batch in (await consumer.getmany(timeout_ms=100)).values():
-                for message in batch:
-                    ce_type = header_value(message, "ce_type")
-                    if header_value(message, SENTINEL) is None and ce_type:
-                        log.events.append((ce_type, REGISTRY.model_for(ce_type).model_validate_json(message.value)))
-
-
 @pytest.fixture
 async def event_log(broker) -> AsyncIterator[EventLog]:
-    log = EventLog()
-    await ensure_topics(broker.bootstrap, [COMPLAINT_TOPIC, SLA_TOPIC], partitions=6, replication=1)
-    tasks = [asyncio.create_task(_follow(log, broker.bootstrap, t)) for t in (COMPLAINT_TOPIC, SLA_TOPIC)]
-    try:
+    async with following(broker.bootstrap, [COMPLAINT_TOPIC, SLA_TOPIC], within=20) as log:
         yield log
-    finally:
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 @dataclass
@@ -115,5 +77,6 @@ async def running_escalation(settings: EscalationSettings, *, migrate: bool = Tr
 
 @pytest.fixture
 async def escalation(database_url: str, broker) -> AsyncIterator[Escalation]:
-    async with running_escalation(escalation_settings(database_url, broker.bootstrap)) as service:
+    group = await group_at_end(broker.bootstrap, REGISTRY.topics, prefix="escalation-")  # only this test's events
+    async with running_escalation(escalation_settings(database_url, broker.bootstrap, consumer_group=group)) as service:
         yield service

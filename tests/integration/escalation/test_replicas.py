@@ -2,17 +2,18 @@
 
 import contextlib
 
+from shared.contracts import REGISTRY
 from shared.contracts.complaint import ComplaintEscalatedV1
 from shared.contracts.sla import SlaBreachedV1, SlaStartedV1, SlaWarningV1
 from tests.integration.escalation.builders import classified, fast_policy, new_id, received
 from tests.integration.escalation.conftest import escalation_settings, running_escalation
-from tests.support import produce_events, started_producer, unique, wait_until
+from tests.support import group_at_end, produce_events, started_producer, unique, wait_until
 
 COMPLAINTS = 30
 
 
 async def test_two_instances_fire_each_timer_exactly_once(database_url, broker, event_log):
-    group = unique("escalation-pair-")
+    group = await group_at_end(broker.bootstrap, REGISTRY.topics, prefix="escalation-pair-")
     settings = [escalation_settings(database_url, broker.bootstrap, consumer_group=group,
                                     sla_timer_batch_size=7, sla_timer_max_sleep_s=0.2) for _ in range(2)]
     category = unique("pair-")

@@ -1,12 +1,10 @@
 """The feedback service on the real database and broker, reached through HTTP, and a log of the events it
 publishes, read back from the broker."""
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import httpx
 import pytest
@@ -16,14 +14,13 @@ from sqlalchemy import func, select
 from services.catalog import SERVICES
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
-from shared.contracts import REGISTRY, Event
+from shared.contracts import REGISTRY
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.feedback import TOPIC as FEEDBACK_TOPIC
 from shared.db import Database
-from shared.messaging.kafka import ensure_topics
 from shared.messaging.tables import outbox
 from shared.migrations import upgrade
-from tests.support import SENTINEL, group_at_end, header_value, reading, wait_until
+from tests.support import EventLog, following, group_at_end
 
 
 def feedback_settings(database_url: str, bootstrap: str, **overrides: Any) -> FeedbackSettings:
@@ -34,45 +31,10 @@ def feedback_settings(database_url: str, bootstrap: str, **overrides: Any) -> Fe
     return FeedbackSettings(**{**options, **overrides})
 
 
-@dataclass
-class EventLog:
-    """Every event on the complaint and feedback topics, read from the beginning while the test runs."""
-
-    events: list[tuple[str, Event]] = field(default_factory=list)
-
-    def of(self, complaint_id: UUID, event_class: type[Event]) -> list[Any]:
-        return [e for t, e in self.events if t == event_class.ce_type and e.complaint_id == complaint_id]
-
-    async def wait_for(self, complaint_id: UUID, event_class: type[Event], *, count: int = 1,
-                       where: Callable[[Any], bool] = lambda e: True) -> list[Any]:
-        def found() -> list[Any]:
-            matching = [e for e in self.of(complaint_id, event_class) if where(e)]
-            return matching if len(matching) >= count else []
-        return await wait_until(found, within=60, what=f"{count} × {event_class.ce_type} for {complaint_id}")
-
-
-async def _follow(log: EventLog, bootstrap: str, topic: str) -> None:
-    async with reading(bootstrap, topic) as consumer:
-        while True:
-            for batch in (await consumer.getmany(timeout_ms=100)).values():
-                for message in batch:
-                    ce_type = header_value(message, "ce_type")
-                    if header_value(message, SENTINEL) is None and ce_type:
-                        log.events.append((ce_type, REGISTRY.model_for(ce_type).model_validate_json(message.value)))
-
-
 @pytest.fixture
 async def event_log(broker) -> AsyncIterator[EventLog]:
-    log = EventLog()
-    await ensure_topics(broker.bootstrap, [COMPLAINT_TOPIC, FEEDBACK_TOPIC], partitions=6, replication=1)
-    tasks = [asyncio.create_task(_follow(log, broker.bootstrap, t)) for t in (COMPLAINT_TOPIC, FEEDBACK_TOPIC)]
-    try:
+    async with following(broker.bootstrap, [COMPLAINT_TOPIC, FEEDBACK_TOPIC], within=60) as log:
         yield log
-    finally:
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 @dataclass
