@@ -8,7 +8,7 @@ default, so a service starts with no configuration at all.
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -47,6 +47,12 @@ class ServiceSettings(BaseSettings):
     inbox_retention_days: float = Field(14.0, gt=0, description="How long processed-event ids are kept.")
     relay_lease_s: float = Field(10.0, gt=0, description="Lease that makes one replica's relay the publisher.")
 
+    rate_limit_per_address: str = Field("300/minute", description="Requests one client address may make to "
+                                        "the public endpoints (tracking, customer pages, surveys), per replica, "
+                                        "e.g. 120/minute or 10/second; off for none.")
+    rate_limit_per_key: str = Field("6000/minute", description="Requests with one API key to the public endpoints, "
+                                    "per replica; off for none.")
+
     consumer_group: str | None = Field(None, description="Consumer group; default: redress-<service>.")
     consumer_max_attempts: int = Field(5, ge=1, description="Tries before an event goes to the DLQ.")
     consumer_backoff_s: float = Field(0.2, gt=0, description="First retry delay; doubles on each try.")
@@ -54,6 +60,14 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = Field(10_000, ge=1000, description="Consumer group session timeout.")
     kafka_heartbeat_interval_ms: int = Field(3_000, ge=100, description="Consumer heartbeat interval.")
     kafka_fetch_max_wait_ms: int = Field(10, ge=0, description="Longest wait of a fetch; low for latency.")
+
+    @field_validator("rate_limit_per_address", "rate_limit_per_key")
+    @classmethod
+    def _readable_limit(cls, value: str) -> str:
+        from shared.ratelimit import parse_limit  # imports FastAPI: only when a limit is set
+
+        parse_limit(value)
+        return value
 
     @model_validator(mode="after")
     def _heartbeat_below_session(self) -> "ServiceSettings":

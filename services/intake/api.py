@@ -26,6 +26,7 @@ from services.intake.schemas import (
 )
 from shared.contracts.complaint import Channel, ComplaintKind
 from shared.http import NOT_JSON, problem_doc, require_json
+from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
 router = APIRouter(prefix="/v1", tags=["complaints"])
 # Its own body limit (settings.max_batch_body_bytes), set up in app.py.
@@ -105,7 +106,8 @@ def _columns(complaint: object) -> dict[str, object]:
             if name not in {"customer", "submission_id"}}
 
 
-track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"])
+track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"], dependencies=[Depends(public_rate_limit)],
+                           responses=TOO_MANY_REQUESTS)
 TrackingNumber = Annotated[str, Path(max_length=40, description="As the customer has it, e.g. RD-7K3M-9QX2-T; "
                                      "case, spaces and O/0, I/1 mix-ups are forgiven.")]
 

@@ -3,13 +3,15 @@
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
 from services.feedback.deps import UowDep
 from services.feedback.surveys import questions, service
 from services.feedback.surveys.schemas import AnswerOut, QuestionOut, SurveyAnswerIn, SurveyOut
+from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
-router = APIRouter(prefix="/v1/surveys", tags=["surveys"])
+router = APIRouter(prefix="/v1/surveys", tags=["surveys"], dependencies=[Depends(public_rate_limit)],
+                   responses=TOO_MANY_REQUESTS)
 SURVEY: dict[int | str, dict[str, Any]] = {404: {"description": "No survey has this link"},
                                            410: {"description": "The survey is no longer open"}}
 

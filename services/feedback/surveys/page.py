@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -18,8 +18,9 @@ from services.feedback.evaluations.domain import Scores
 from services.feedback.surveys import questions, service
 from services.feedback.surveys.service import SurveyView
 from shared.errors import Conflict, DomainError, InvalidInput
+from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
-router = APIRouter(tags=["survey page"])
+router = APIRouter(tags=["survey page"], dependencies=[Depends(public_rate_limit)], responses=TOO_MANY_REQUESTS)
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parents[1] / "templates"),
                         autoescape=select_autoescape(["html"]))
 HTML_LANG = {"zh": "zh-CN", "en": "en"}

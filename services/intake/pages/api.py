@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.intake.pages.words import HTML_LANG, LANGUAGE_NAMES, page_language, words
 from services.intake.tracking import is_valid_tracking_number
+from shared.ratelimit import public_rate_limit
 
-router = APIRouter(tags=["customer pages"], include_in_schema=False)
+router = APIRouter(tags=["customer pages"], include_in_schema=False, dependencies=[Depends(public_rate_limit)])
 TEMPLATES = Environment(loader=PackageLoader("services.intake.pages", "templates"),
                         autoescape=select_autoescape(["html", "j2"]))
 STATIC_DIR = Path(__file__).parent / "static"
