@@ -390,3 +390,25 @@ async def _append_to(log: EventLog, consumer: AIOKafkaConsumer) -> None:
                     event = REGISTRY.model_for(ce_type).model_validate_json(message.value)
                     log.entries.append(Logged(partition.topic, key, ce_type, header_value(message, "ce_source"),
                                               event))
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """`app` on a free port of a real HTTP server (for a browser, or a service calling back); yields its base URL.
+    Lifespan is off: the app's own is already running, or it has none."""
+    import uvicorn
+
+    from shared.broker import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -2,7 +2,6 @@
 not installed (no browser is ever downloaded). Apps are served on a free port with uvicorn; screenshots go to
 tests/artifacts/ (ignored by git), or to the folder REDRESS_TEST_ARTIFACTS names."""
 
-import asyncio
 import contextlib
 import os
 import shutil
@@ -11,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-
-from shared.broker import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("REDRESS_TEST_ARTIFACTS") or Path(__file__).parents[1] / "artifacts")
@@ -31,23 +27,6 @@ def chromium() -> str:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
-    """The app on a real port for the browser; its lifespan is already running, so uvicorn runs none."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @contextlib.asynccontextmanager

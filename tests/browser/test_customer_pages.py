@@ -15,14 +15,14 @@ import pytest
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.feedback import TOPIC as FEEDBACK_TOPIC
 from shared.contracts.sla import TOPIC as SLA_TOPIC
-from tests.browser.conftest import browser_page, serving
+from tests.browser.conftest import browser_page
 from tests.conftest import empty_database
 from tests.e2e.conftest import FAST
 from tests.integration.escalation.conftest import escalation_settings, running_escalation
 from tests.integration.intake.builders import a_submission
 from tests.integration.intake.conftest import Intake, running_intake
 from tests.integration.routing.conftest import routing_settings, running_routing
-from tests.support import group_at_end, wait_until
+from tests.support import group_at_end, serving, wait_until
 
 TOPICS = (COMPLAINT_TOPIC, SLA_TOPIC, FEEDBACK_TOPIC)
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True,

@@ -1,65 +1,25 @@
 """The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): its charts render
 with data from the KPI API. Screenshots go to tests/artifacts/."""
 
-import asyncio
-import contextlib
-import shutil
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-import uvicorn
-
-from shared.broker import free_port
 from shared.contracts import REGISTRY
+from tests.browser.conftest import browser_page
 from tests.integration.feedback.test_analytics import analytics_settings, publish_history, running_analytics
-from tests.support import group_at_end
+from tests.support import group_at_end, serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+VIEWPORT = {"width": 1400, "height": 1800}
 CHARTS = ("chart-volume", "chart-channel", "chart-category", "chart-times", "chart-quality", "chart-hotspots",
           "chart-dimensions", "chart-dimension-trend")
 
-playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                                reason=f"no Chromium at {CHROMIUM} (install Debian's chromium package)")
 
-
-@contextlib.asynccontextmanager
-async def serving(app) -> AsyncIterator[str]:
-    """The app on a real port, for the browser; the app's lifespan is already running."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-@contextlib.asynccontextmanager
-async def browser_page() -> AsyncIterator:
-    async with playwright_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                   args=["--no-sandbox", "--disable-dev-shm-usage"])
-        try:
-            yield await browser.new_page(viewport={"width": 1400, "height": 1800})
-        finally:
-            await browser.close()
-
-
-async def test_the_dashboard_draws_the_kpis(database_url, broker, tmp_path):
+async def test_the_dashboard_draws_the_kpis(database_url, broker, tmp_path, chromium, artifacts):
     # the consumer starts at the end of the topics: the charts show this test's history and nothing else
     group = await group_at_end(broker.bootstrap, REGISTRY.topics, prefix="feedback-dashboard-")
     settings = analytics_settings(database_url, broker.bootstrap, tmp_path, dashboard_refresh_s=5,
                                   consumer_group=group)
-    async with running_analytics(settings) as service, serving(service.app) as base_url, browser_page() as page:
+    async with running_analytics(settings) as service, serving(service.app) as base_url, \
+            browser_page(chromium, viewport=VIEWPORT) as page:
         ten_days_ago = (datetime.now(UTC) - timedelta(days=10)).replace(hour=8, minute=0, second=0, microsecond=0)
         await publish_history(service, day0=ten_days_ago)
         errors: list[str] = []
@@ -83,8 +43,7 @@ async def test_the_dashboard_draws_the_kpis(database_url, broker, tmp_path):
         trend = await page.evaluate("document.getElementById('chart-dimension-trend').data.map(d => d.name)")
         assert trend == ["response speed", "attitude", "expertise", "problem solving", "communication"]
         assert "weakest dimensionresponse speed" in await page.locator("#tiles").text_content()
-        ARTIFACTS.mkdir(exist_ok=True)
-        await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
 
         # a filter narrows every chart; auto-refresh keeps fetching
         await page.select_option("select[name=channel]", "web")
@@ -92,7 +51,7 @@ async def test_the_dashboard_draws_the_kpis(database_url, broker, tmp_path):
             "document.getElementById('chart-channel').data[0].x.join() === 'web'")
         loads = await page.evaluate("Number(document.body.dataset.loaded)")
         await page.wait_for_function(f"Number(document.body.dataset.loaded) > {loads}", timeout=20_000)
-        await page.screenshot(path=str(ARTIFACTS / "dashboard-web.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "dashboard-web.png"), full_page=True)
         assert errors == []
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from services.feedback.evaluations.models import Evaluation
 from services.feedback.surveys import tokens
 from services.feedback.surveys.models import Survey
-from tests.browser.conftest import browser_page, serving
+from tests.browser.conftest import browser_page
 from tests.integration.feedback.builders import a_received, a_resolved
 from tests.integration.feedback.conftest import feedback_settings, running_feedback
-from tests.support import produce_event, started_producer, wait_until
+from tests.support import produce_event, serving, started_producer, wait_until
 
 SECRET = "integration-test-secret"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}

@@ -1,6 +1,5 @@
 """Real local receivers for the notifications: an SMTP server (aiosmtpd) and an HTTP webhook endpoint."""
 
-import asyncio
 import contextlib
 import email
 from collections.abc import AsyncIterator, Iterator
@@ -8,7 +7,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
 
-import uvicorn
 from aiosmtpd.controller import Controller
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from shared.broker import free_port
+from tests.support import serving
 
 # The receivers listen on loopback, which callback URLs may not reach unless the settings say so.
 LOOPBACK_CALLBACKS = {"callback_url_allowed_hosts": ["127.0.0.1"], "callback_url_allowed_networks": ["127.0.0.1/32"],
@@ -61,22 +60,12 @@ class WebhookReceiver:
 @contextlib.asynccontextmanager
 async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
     """An HTTP server on a free port; POST /hook records the request and answers `receiver.answer`."""
-    port = free_port()
-    receiver = WebhookReceiver(url=f"http://127.0.0.1:{port}/hook")
+    receiver = WebhookReceiver(url="")
 
     async def hook(request: Request) -> Response:
         receiver.deliveries.append(Delivery(dict(request.headers), await request.body()))
         return Response(status_code=receiver.answer)
 
-    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
+    async with serving(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as base_url:
+        receiver.url = f"{base_url}/hook"
         yield receiver
-    finally:
-        server.should_exit = True
-        await task
