@@ -1,6 +1,7 @@
 """Holding a case while it waits on a third party, through HTTP: the hold and its release are steps of the case's
 history and events on the complaint topic; what is not allowed is refused and changes nothing."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -77,3 +78,14 @@ async def test_bad_or_untimely_holds_are_refused_and_change_nothing(routing):
     assert holds_of(await routing.case(cid)) == []
     events = await events_of(routing.bootstrap, cid, count=6)
     assert names(events)[4:] == ["Merged", "StatusChanged"]
+
+
+async def test_simultaneous_holds_on_one_case_make_one_hold(routing):
+    """The case row is locked (PostgreSQL) or the writers take turns (SQLite), so of holds sent at once exactly
+    one is taken and the others see it."""
+    cid, case = await assigned_case(routing)
+    answers = await asyncio.gather(*(
+        routing.client.post(f"/v1/cases/{cid}/hold", headers={"X-Actor": case["agent_id"]}, json={"reason": f"r{i}"})
+        for i in range(4)))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409], [a.text for a in answers]
+    assert [kind for kind, _, _ in holds_of(await routing.case(cid))] == ["hold"]
