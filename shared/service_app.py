@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fastapi import APIRouter, FastAPI
 
 from shared import admin
+from shared.audit.api import router as audit_router
 from shared.contracts import Event
 from shared.db import UnitOfWork
 from shared.http import DEFAULT_MAX_BODY_BYTES, create_service_app
@@ -31,4 +32,5 @@ def build_service_app(settings: ServiceSettings, *, description: str, handlers: 
     for router in routers:
         app.include_router(router)
     app.include_router(admin.router)
+    app.include_router(audit_router)
     return app

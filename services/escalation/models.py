@@ -7,9 +7,11 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Float, Index, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.audit.tables import include_audit_tables
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()
+include_audit_tables(metadata)  # the audit log every service keeps
 
 
 class Base(DeclarativeBase):

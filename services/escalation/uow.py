@@ -1,9 +1,9 @@
 from services.escalation.policies.repository import PolicyRepository
 from services.escalation.repository import ClockRepository
-from shared.db import UnitOfWork
+from shared.audit.uow import AuditedUnitOfWork
 
 
-class EscalationUow(UnitOfWork):
+class EscalationUow(AuditedUnitOfWork):
     @property
     def clocks(self) -> ClockRepository:
         return ClockRepository(self.session)

@@ -5,7 +5,10 @@ This module is the root migrations/env.py reads: importing it imports every pack
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.audit.tables import include_audit_tables
+
 metadata = MetaData()
+include_audit_tables(metadata)  # the audit log every service keeps
 
 
 class Base(DeclarativeBase):

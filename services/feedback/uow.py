@@ -4,10 +4,11 @@ from services.feedback.followups.repository import TaskRepository
 from services.feedback.qa.repository import QaSampleRepository
 from services.feedback.settings import FeedbackSettings
 from services.feedback.surveys.repository import SurveyRepository
-from shared.db import Database, UnitOfWork
+from shared.audit.uow import AuditedUnitOfWork
+from shared.db import Database
 
 
-class FeedbackUow(UnitOfWork):
+class FeedbackUow(AuditedUnitOfWork):
     """The unit of work of the feedback service; it carries the settings, since event handlers get only it."""
 
     def __init__(self, database: Database, *, source: str, settings: FeedbackSettings | None = None) -> None:

@@ -3,7 +3,10 @@
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.audit.tables import include_audit_tables
+
 metadata = MetaData()
+include_audit_tables(metadata)  # the audit log every service keeps
 
 
 class Base(DeclarativeBase):

@@ -5,10 +5,11 @@ from services.routing.classifier.versions.repository import VersionRepository
 from services.routing.context import RoutingContext
 from services.routing.org.repository import OrgRepository
 from services.routing.rules.repository import RuleRepository
-from shared.db import Database, UnitOfWork
+from shared.audit.uow import AuditedUnitOfWork
+from shared.db import Database
 
 
-class RoutingUow(UnitOfWork):
+class RoutingUow(AuditedUnitOfWork):
     def __init__(self, database: Database, *, source: str, context: RoutingContext) -> None:
         super().__init__(database, source=source)
         self.context = context

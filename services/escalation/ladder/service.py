@@ -35,7 +35,11 @@ async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, reason:
         if complaint is None:
             raise NotFound(f"no SLA record of complaint {complaint_id}", complaint_id=str(complaint_id))
         rung = domain.step_up(await Clockwork(uow).levels(), complaint.escalation_level)
+        before = {"level": complaint.escalation_level, "role": complaint.escalation_role}
         entry = raise_level(uow, complaint, rung, trigger=trigger, reason=reason, now=now, actor=actor)
+        if trigger == "manual":
+            uow.record_change(actor=actor, action="escalate", entity="complaint", entity_id=complaint_id,
+                              before=before, after={"level": rung.level, "role": rung.role, "reason": reason}, at=now)
         await uow.commit()
     return entry
 

@@ -22,6 +22,7 @@ from services.escalation.webhooks.schemas import (
     WebhookPatchIn,
 )
 from services.escalation.webhooks.settings import WebhookSettingsMixin
+from shared.audit.deps import ActorDep
 from shared.db import UnitOfWork
 from shared.deps import new_uow, settings_of
 from shared.http import require_json
@@ -46,9 +47,9 @@ webhook_router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 @webhook_router.post("", status_code=201, dependencies=[Depends(require_json)], responses=NOT_JSON,
                      summary="Subscribe a partner")
-async def create(body: WebhookIn, uow: UowDep) -> WebhookCreatedOut:
+async def create(body: WebhookIn, uow: UowDep, actor: ActorDep) -> WebhookCreatedOut:
     subscription = await service.create_subscription(uow, url=str(body.url), description=body.description,
-                                                     filters=body.filters, active=body.active)
+                                                     filters=body.filters, active=body.active, actor=actor)
     return WebhookCreatedOut.model_validate(subscription)
 
 
@@ -67,18 +68,19 @@ async def get(subscription_id: UUID, uow: UowDep) -> WebhookOut:
 @webhook_router.patch("/{subscription_id}", dependencies=[Depends(require_json)],
                       responses={**NOT_JSON, **NO_SUBSCRIPTION},
                       summary="Change a subscription; `active: true` re-enables a disabled one")
-async def update(subscription_id: UUID, body: WebhookPatchIn, uow: UowDep) -> WebhookOut:
-    return WebhookOut.model_validate(await service.update_subscription(uow, subscription_id, body.changes()))
+async def update(subscription_id: UUID, body: WebhookPatchIn, uow: UowDep, actor: ActorDep) -> WebhookOut:
+    return WebhookOut.model_validate(await service.update_subscription(uow, subscription_id, body.changes(),
+                                                                       actor=actor))
 
 
 @webhook_router.post("/{subscription_id}/secret/rotation", responses=NO_SUBSCRIPTION,
                      summary="Rotate the signing secret",
                      description="The answer holds the new secret; the old one keeps signing beside it "
                      "(two signatures in webhook-signature) until previous_secret_until.")
-async def rotate(subscription_id: UUID, uow: UowDep, settings: SettingsDep,
+async def rotate(subscription_id: UUID, uow: UowDep, settings: SettingsDep, actor: ActorDep,
                  body: SecretRotationIn | None = None) -> SecretOut:
     grace_s = body.grace_s if body and body.grace_s is not None else settings.webhook_rotation_grace_s
-    subscription = await service.rotate_secret(uow, subscription_id, grace_s=grace_s)
+    subscription = await service.rotate_secret(uow, subscription_id, grace_s=grace_s, actor=actor)
     return SecretOut(secret=subscription.secret, previous_secret_until=subscription.previous_secret_until)
 
 
@@ -103,5 +105,5 @@ async def delivery(subscription_id: UUID, delivery_id: UUID, uow: UowDep) -> Del
 @webhook_router.post("/{subscription_id}/deliveries/{delivery_id}/redelivery", status_code=202,
                      responses={**NO_DELIVERY, 409: {"description": "The delivery is still pending"}},
                      summary="Send a succeeded or failed delivery again, with the same id and body")
-async def redeliver(subscription_id: UUID, delivery_id: UUID, uow: UowDep) -> DeliveryOut:
-    return DeliveryOut.model_validate(await service.redeliver(uow, subscription_id, delivery_id))
+async def redeliver(subscription_id: UUID, delivery_id: UUID, uow: UowDep, actor: ActorDep) -> DeliveryOut:
+    return DeliveryOut.model_validate(await service.redeliver(uow, subscription_id, delivery_id, actor=actor))

@@ -12,6 +12,7 @@ from services.escalation.webhooks import domain
 from services.escalation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from services.escalation.webhooks.repository import DeliveryFilter, WebhookRepository
 from services.escalation.webhooks.settings import WebhookSettingsMixin
+from shared.audit.uow import record_change
 from shared.contracts import Event
 from shared.db import UnitOfWork
 
@@ -39,8 +40,14 @@ async def fan_out_to_webhooks(event: Event, uow: UnitOfWork, *, ce_id: str) -> N
          "last_error": None} for s in matching])
 
 
+def _snapshot(subscription: WebhookSubscription) -> dict[str, Any]:
+    """What the audit log keeps of a subscription: never its secrets."""
+    return {"url": subscription.url, "description": subscription.description, "filters": subscription.filters,
+            "active": subscription.active}
+
+
 async def create_subscription(uow: UnitOfWork, *, url: str, description: str, filters: list[str],
-                              active: bool) -> WebhookSubscription:
+                              active: bool, actor: str | None = None) -> WebhookSubscription:
     now = datetime.now(UTC)
     subscription = WebhookSubscription(
         id=uuid4(), url=url, description=description, filters=filters, active=active,
@@ -48,6 +55,8 @@ async def create_subscription(uow: UnitOfWork, *, url: str, description: str, fi
         failing_since=None, disabled_at=None, disabled_reason=None, created_at=now, updated_at=now)
     async with uow:
         repository(uow).add(subscription)
+        record_change(uow, actor=actor, action="create", entity="webhook", entity_id=subscription.id, before=None,
+                      after=_snapshot(subscription), at=now)
         await uow.commit()
     return subscription
 
@@ -63,22 +72,26 @@ async def list_subscriptions(uow: UnitOfWork, *, active: bool | None, limit: int
         return await repository(uow).subscriptions(active=active, limit=limit, cursor=cursor)
 
 
-async def update_subscription(uow: UnitOfWork, subscription_id: UUID, changes: dict[str, Any]
-                              ) -> WebhookSubscription:
+async def update_subscription(uow: UnitOfWork, subscription_id: UUID, changes: dict[str, Any], *,
+                              actor: str | None = None) -> WebhookSubscription:
     """Change fields; enabling a subscription clears its notice and its run of failures."""
     async with uow:
         subscription = await repository(uow).subscription(subscription_id, lock=True)
+        before = _snapshot(subscription)
         if changes.get("active") and not subscription.active:
             subscription.disabled_at, subscription.disabled_reason = None, None
             subscription.failed_deliveries, subscription.failing_since = 0, None
         for name, value in changes.items():
             setattr(subscription, name, value)
         subscription.updated_at = datetime.now(UTC)
+        record_change(uow, actor=actor, action="update", entity="webhook", entity_id=subscription_id, before=before,
+                      after=_snapshot(subscription), at=subscription.updated_at)
         await uow.commit()
     return subscription
 
 
-async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: float) -> WebhookSubscription:
+async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: float, actor: str | None = None
+                        ) -> WebhookSubscription:
     """A new secret signs from now on; the old one signs beside it for `grace_s` seconds."""
     now = datetime.now(UTC)
     async with uow:
@@ -86,6 +99,8 @@ async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: floa
         subscription.previous_secret = subscription.secret if grace_s > 0 else None
         subscription.previous_secret_until = now + timedelta(seconds=grace_s) if grace_s > 0 else None
         subscription.secret, subscription.updated_at = domain.new_secret(), now
+        record_change(uow, actor=actor, action="rotate_secret", entity="webhook", entity_id=subscription_id,
+                      before=None, after={"previous_secret_until": subscription.previous_secret_until}, at=now)
         await uow.commit()
     return subscription
 
@@ -105,12 +120,16 @@ async def get_delivery(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID
         return delivery, await webhooks.attempts(delivery_id)
 
 
-async def redeliver(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID) -> WebhookDelivery:
+async def redeliver(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID, *, actor: str | None = None
+                    ) -> WebhookDelivery:
     """Queue a succeeded or failed delivery again, at once, with the same id and body and a fresh count."""
     async with uow:
         delivery = await repository(uow).delivery(subscription_id, delivery_id)
         domain.check_redeliverable(delivery.state, delivery_id=delivery_id)
+        before = {"state": delivery.state, "attempts": delivery.attempts}
         delivery.state, delivery.attempts, delivery.next_attempt_at = domain.PENDING, 0, datetime.now(UTC)
+        record_change(uow, actor=actor, action="redeliver", entity="webhook_delivery", entity_id=delivery_id,
+                      before=before, after={"state": delivery.state, "attempts": 0}, at=delivery.next_attempt_at)
         await uow.commit()
     return delivery
 

@@ -29,6 +29,7 @@ from services.feedback.analytics.schemas import (
     time_range,
 )
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
+from shared.audit.deps import ActorDep
 from shared.db import UnitOfWork
 from shared.deps import new_uow, settings_of
 
@@ -95,8 +96,8 @@ async def get_report(uow: UowDep, settings: SettingsDep, start: Annotated[dateti
 
 
 @router.post("/actions", response_model=ActionOut, status_code=201)
-async def create_action(body: ActionIn, uow: UowDep):
-    action = await actions.create_action(uow, **body.model_dump())
+async def create_action(body: ActionIn, uow: UowDep, actor: ActorDep):
+    action = await actions.create_action(uow, **body.model_dump(), actor=actor)
     return ActionOut.model_validate(action)
 
 
@@ -115,8 +116,8 @@ async def get_action(action_id: UUID, uow: UowDep, settings: SettingsDep):
 
 @router.post("/actions/{action_id}/status", response_model=ActionOut,
              responses={**NO_ACTION, 409: {"description": "The action cannot move to this status"}})
-async def change_action_status(action_id: UUID, body: ActionStatusIn, uow: UowDep):
-    return ActionOut.model_validate(await actions.change_status(uow, action_id, status=body.status))
+async def change_action_status(action_id: UUID, body: ActionStatusIn, uow: UowDep, actor: ActorDep):
+    return ActionOut.model_validate(await actions.change_status(uow, action_id, status=body.status, actor=actor))
 
 
 analytics_router.include_router(router)

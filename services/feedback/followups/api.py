@@ -9,6 +9,7 @@ from services.feedback.deps import UowDep
 from services.feedback.followups import service
 from services.feedback.followups.repository import TaskFilter
 from services.feedback.followups.schemas import AssignmentIn, OutcomeIn, TaskOut, TaskPage
+from shared.audit.deps import ActorDep
 
 router = APIRouter(prefix="/v1/follow-ups", tags=["follow-up"])
 NO_TASK: dict[int | str, dict[str, Any]] = {404: {"description": "No such follow-up task"}}
@@ -31,12 +32,13 @@ async def get_task(task_id: UUID, uow: UowDep) -> TaskOut:
 
 
 @router.post("/{task_id}/assignment", responses=TASK_WORK)
-async def assign_task(task_id: UUID, body: AssignmentIn, uow: UowDep) -> TaskOut:
-    return TaskOut.model_validate(await service.assign_task(uow, task_id=task_id, assignee=body.assignee))
+async def assign_task(task_id: UUID, body: AssignmentIn, uow: UowDep, actor: ActorDep) -> TaskOut:
+    return TaskOut.model_validate(await service.assign_task(uow, task_id=task_id, assignee=body.assignee,
+                                                            actor=actor))
 
 
 @router.post("/{task_id}/outcome", responses=TASK_WORK)
-async def record_outcome(task_id: UUID, body: OutcomeIn, uow: UowDep) -> TaskOut:
+async def record_outcome(task_id: UUID, body: OutcomeIn, uow: UowDep, actor: ActorDep) -> TaskOut:
     task = await service.record_outcome(uow, task_id=task_id, reached=body.reached, accepted=body.accepted,
-                                        notes=body.notes)
+                                        notes=body.notes, actor=actor)
     return TaskOut.model_validate(task)

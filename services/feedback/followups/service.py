@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from services.feedback.evaluations import domain as evaluations
@@ -40,21 +41,31 @@ async def get_task(uow: FeedbackUow, *, task_id: UUID) -> FollowUpTask:
         return await uow.tasks.get(task_id)
 
 
-async def assign_task(uow: FeedbackUow, *, task_id: UUID, assignee: str) -> FollowUpTask:
+def _snapshot(task: FollowUpTask) -> dict[str, Any]:
+    return {"status": task.status, "assignee": task.assignee, "attempts": task.attempts, "reached": task.reached,
+            "accepted": task.accepted, "notes": task.notes}
+
+
+async def assign_task(uow: FeedbackUow, *, task_id: UUID, assignee: str, actor: str | None = None
+                      ) -> FollowUpTask:
     async with uow:
         task = await uow.tasks.get(task_id, lock=True)
+        before = _snapshot(task)
         task.status = domain.assign(task.status)
         task.assignee, task.assigned_at = assignee, datetime.now(UTC)
+        uow.record_change(actor=actor, action="assign", entity="follow_up", entity_id=task_id, before=before,
+                          after=_snapshot(task), at=task.assigned_at)
         await uow.commit()
     return task
 
 
 async def record_outcome(uow: FeedbackUow, *, task_id: UUID, reached: bool, accepted: bool | None,
-                         notes: str | None) -> FollowUpTask:
+                         notes: str | None, actor: str | None = None) -> FollowUpTask:
     """Reached and accepted: the complaint is asked to close; reached and rejected: to reopen; not reached:
     the attempt is counted and the task stays open."""
     async with uow:
         task = await uow.tasks.get(task_id, lock=True)
+        before = _snapshot(task)
         status, action = domain.outcome(task.status, reached=reached, accepted=accepted)
         now = datetime.now(UTC)
         task.status, task.attempts, task.reached, task.notes = status, task.attempts + 1, reached, notes
@@ -64,5 +75,7 @@ async def record_outcome(uow: FeedbackUow, *, task_id: UUID, reached: bool, acce
                      if action == Action.ACCEPT else
                      ComplaintReopenRequestedV1(complaint_id=task.complaint_id, occurred_at=now,
                                                 reason=domain.REJECTED_REASON))
+        uow.record_change(actor=actor or task.assignee, action="record_outcome", entity="follow_up",
+                          entity_id=task_id, before=before, after=_snapshot(task), at=now)
         await uow.commit()
     return task

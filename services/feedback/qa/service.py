@@ -33,6 +33,9 @@ async def draw_sample(uow: FeedbackUow, *, start: datetime, end: datetime, size:
                               team_id=case.team_id, agent_id=case.agent_id)
                  for position, case in enumerate(drawn, start=1)]
         uow.qa_samples.add(sample, items)
+        uow.record_change(actor=drawn_by, action="draw", entity="qa_sample", entity_id=sample.id, before=None,
+                          after={"period_start": start, "period_end": end, "requested_size": size,
+                                 "size": len(drawn), "seed": seed, "rule": domain.RULE}, at=now)
         try:
             await uow.commit()
         except IntegrityError:
@@ -63,5 +66,7 @@ async def review_case(uow: FeedbackUow, *, sample_id: UUID, complaint_id: UUID, 
         evaluation = add_evaluation(uow, complaint_id=complaint_id, method=Method.QA_REVIEW, scores=scores, now=now,
                                     evaluator=evaluator)
         item.evaluation_id, item.reviewed_at = evaluation.id, now
+        uow.record_change(actor=evaluator, action="review", entity="qa_sample", entity_id=sample_id, before=None,
+                          after={"complaint_id": complaint_id, "evaluation_id": evaluation.id}, at=now)
         await uow.commit()
     return evaluation

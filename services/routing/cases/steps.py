@@ -10,11 +10,20 @@ from services.routing.cases.models import Case, CaseEntry
 from services.routing.uow import RoutingUow
 from shared.contracts.complaint import ComplaintStatusChangedV1, Status
 
+# Actors of steps that events cause, not staff: their steps stay out of the audit log (a customer's reply
+# would bring its text along).
+NOT_STAFF = frozenset({"customer", "feedback", "escalation"})
+
 
 def record(uow: RoutingUow, case: Case, kind: str, *, at: datetime, actor: str | None = None,
            text: str | None = None, **data: Any) -> None:
+    """Write a step of the case's history; a step staff took goes into the audit log as well."""
+    details = {k: v for k, v in data.items() if v is not None}
     uow.cases.add(CaseEntry(id=uuid4(), complaint_id=case.id, at=at, kind=kind, actor=actor, text=text,
-                            data={k: v for k, v in data.items() if v is not None}))
+                            data=details))
+    if actor is not None and actor not in NOT_STAFF:
+        uow.record_change(actor=actor, action=kind, entity="case", entity_id=case.id, before=None,
+                          after={"text": text, **details} if text else details, at=at)
 
 
 def move(uow: RoutingUow, case: Case, target: Status, *, at: datetime, actor: str | None = None,

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
-from services.routing.deps import UowDep
+from services.routing.deps import ActorHeader, UowDep
 from services.routing.org import service
 from services.routing.org.models import Agent
 from services.routing.org.schedule import on_duty
@@ -40,14 +40,16 @@ def agent_out(agent: Agent) -> AgentOut:
 
 
 @router.post("/teams", status_code=201, responses=EXISTS, summary="Create a team (409 if the id exists)")
-async def create_team(body: TeamDocIn, uow: UowDep) -> TeamOut:
-    team, _ = await service.put_team(uow, body.id, TeamIn(**body.model_dump(exclude={"id"})), create_only=True)
+async def create_team(body: TeamDocIn, uow: UowDep, x_actor: ActorHeader = None) -> TeamOut:
+    team, _ = await service.put_team(uow, body.id, TeamIn(**body.model_dump(exclude={"id"})), create_only=True,
+                                     actor=x_actor)
     return TeamOut.model_validate(team)
 
 
 @router.put("/teams/{team_id}", summary="Create or change a team", responses={201: {"model": TeamOut}})
-async def put_team(team_id: TeamId, body: TeamIn, uow: UowDep, response: Response) -> TeamOut:
-    team, outcome = await service.put_team(uow, team_id, body)
+async def put_team(team_id: TeamId, body: TeamIn, uow: UowDep, response: Response,
+                   x_actor: ActorHeader = None) -> TeamOut:
+    team, outcome = await service.put_team(uow, team_id, body, actor=x_actor)
     response.status_code = 201 if outcome == service.CREATED else 200
     return TeamOut.model_validate(team)
 
@@ -66,21 +68,22 @@ async def get_team(team_id: TeamId, uow: UowDep) -> TeamOut:
 
 @router.delete("/teams/{team_id}", status_code=204, responses={**NO_TEAM, **IN_USE},
                 summary="Delete a team without agents or waiting cases")
-async def delete_team(team_id: TeamId, uow: UowDep) -> None:
-    await service.delete_team(uow, team_id)
+async def delete_team(team_id: TeamId, uow: UowDep, x_actor: ActorHeader = None) -> None:
+    await service.delete_team(uow, team_id, actor=x_actor)
 
 
 @router.post("/agents", status_code=201, responses=EXISTS, summary="Create an agent (409 if the id exists)")
-async def create_agent(body: AgentDocIn, uow: UowDep) -> AgentOut:
+async def create_agent(body: AgentDocIn, uow: UowDep, x_actor: ActorHeader = None) -> AgentOut:
     agent, _ = await service.put_agent(uow, body.id, AgentIn(**body.model_dump(exclude={"id"})),
-                                       create_only=True)
+                                       create_only=True, actor=x_actor)
     return agent_out(agent)
 
 
 @router.put("/agents/{agent_id}", summary="Create or change an agent",
             responses={201: {"model": AgentOut}, **BELOW_OPEN_CASES})
-async def put_agent(agent_id: AgentId, body: AgentIn, uow: UowDep, response: Response) -> AgentOut:
-    agent, outcome = await service.put_agent(uow, agent_id, body)
+async def put_agent(agent_id: AgentId, body: AgentIn, uow: UowDep, response: Response,
+                    x_actor: ActorHeader = None) -> AgentOut:
+    agent, outcome = await service.put_agent(uow, agent_id, body, actor=x_actor)
     response.status_code = 201 if outcome == service.CREATED else 200
     return agent_out(agent)
 
@@ -99,21 +102,21 @@ async def get_agent(agent_id: AgentId, uow: UowDep) -> AgentOut:
 
 @router.delete("/agents/{agent_id}", status_code=204, responses={**NO_AGENT, **IN_USE},
                 summary="Delete an agent who holds no open cases")
-async def delete_agent(agent_id: AgentId, uow: UowDep) -> None:
-    await service.delete_agent(uow, agent_id)
+async def delete_agent(agent_id: AgentId, uow: UowDep, x_actor: ActorHeader = None) -> None:
+    await service.delete_agent(uow, agent_id, actor=x_actor)
 
 
 @router.put("/agents/{agent_id}/presence", responses=NO_AGENT,
             summary="Set presence; an agent who comes online takes waiting cases")
-async def set_presence(agent_id: AgentId, body: PresenceIn, uow: UowDep) -> AgentOut:
-    return agent_out(await service.set_presence(uow, agent_id, body.presence))
+async def set_presence(agent_id: AgentId, body: PresenceIn, uow: UowDep, x_actor: ActorHeader = None) -> AgentOut:
+    return agent_out(await service.set_presence(uow, agent_id, body.presence, actor=x_actor or agent_id))
 
 
 @router.put("/agents/{agent_id}/schedule", responses=NO_AGENT, summary="Set the weekly schedule and time zone")
-async def set_schedule(agent_id: AgentId, body: ScheduleIn, uow: UowDep) -> AgentOut:
-    return agent_out(await service.set_schedule(uow, agent_id, body))
+async def set_schedule(agent_id: AgentId, body: ScheduleIn, uow: UowDep, x_actor: ActorHeader = None) -> AgentOut:
+    return agent_out(await service.set_schedule(uow, agent_id, body, actor=x_actor))
 
 
 @router.post("/org:import", summary="Upsert the teams and agents of an organisation file, all or nothing")
-async def import_org(body: OrgIn, uow: UowDep) -> ImportOut:
-    return await service.import_org(uow, body)
+async def import_org(body: OrgIn, uow: UowDep, x_actor: ActorHeader = None) -> ImportOut:
+    return await service.import_org(uow, body, actor=x_actor)

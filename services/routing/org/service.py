@@ -15,7 +15,7 @@ from services.routing.org.schemas import AgentIn, Counts, ImportOut, OrgIn, Sche
 from services.routing.uow import RoutingUow
 from shared.errors import Conflict, InvalidInput
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
 TEAM_FIELDS = ("name", "kind", "categories", "languages", "strategy", "relax_after_s")
 AGENT_FIELDS = ("name", "team_id", "role", "categories", "languages", "channels", "capacity", "presence",
                 "timezone", "schedule")
@@ -35,27 +35,42 @@ def _values(body: TeamIn | AgentIn, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: data[name] for name in fields}
 
 
-def _apply(item: Team | Agent, values: dict[str, Any], at: datetime) -> str:
+def _snapshot(item: Team | Agent) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in (TEAM_FIELDS if isinstance(item, Team) else AGENT_FIELDS)}
+
+
+def _audit(uow: RoutingUow, item: Team | Agent, action: str, *, actor: str | None,
+           before: dict[str, Any] | None, at: datetime) -> None:
+    uow.record_change(actor=actor, action=action, entity="team" if isinstance(item, Team) else "agent",
+                      entity_id=item.id, before=before, after=None if action == DELETED else _snapshot(item), at=at)
+
+
+def _apply(uow: RoutingUow, item: Team | Agent, values: dict[str, Any], *, at: datetime, actor: str | None) -> str:
     if all(getattr(item, k) == v for k, v in values.items()):
         return UNCHANGED
+    before = _snapshot(item)
     for name, value in values.items():
         setattr(item, name, value)
     item.updated_at = at
+    _audit(uow, item, UPDATED, actor=actor, before=before, at=at)
     return UPDATED
 
 
-async def upsert_team(uow: RoutingUow, team_id: str, body: TeamIn, *, at: datetime) -> tuple[Team, str]:
+async def upsert_team(uow: RoutingUow, team_id: str, body: TeamIn, *, at: datetime, actor: str | None = None
+                      ) -> tuple[Team, str]:
     _check_categories(uow, body.categories, f"team {team_id}")
     values = _values(body, TEAM_FIELDS)
     team = await uow.org.find_team(team_id)
     if team is None:
         team = Team(id=team_id, created_at=at, updated_at=at, **values)
         uow.org.add(team)
+        _audit(uow, team, CREATED, actor=actor, before=None, at=at)
         return team, CREATED
-    return team, _apply(team, values, at)
+    return team, _apply(uow, team, values, at=at, actor=actor)
 
 
-async def upsert_agent(uow: RoutingUow, agent_id: str, body: AgentIn, *, at: datetime) -> tuple[Agent, str]:
+async def upsert_agent(uow: RoutingUow, agent_id: str, body: AgentIn, *, at: datetime, actor: str | None = None
+                       ) -> tuple[Agent, str]:
     _check_categories(uow, body.categories, f"agent {agent_id}")
     _check_schedule(body.schedule, body.timezone)
     if await uow.org.find_team(body.team_id) is None:
@@ -65,10 +80,11 @@ async def upsert_agent(uow: RoutingUow, agent_id: str, body: AgentIn, *, at: dat
     if agent is None:
         agent = Agent(id=agent_id, open_cases=0, created_at=at, updated_at=at, **values)
         uow.org.add(agent)
+        _audit(uow, agent, CREATED, actor=actor, before=None, at=at)
         return agent, CREATED
     if body.capacity < agent.open_cases:
         raise Conflict(f"agent {agent_id} holds {agent.open_cases} open cases; capacity cannot go below that")
-    return agent, _apply(agent, values, at)
+    return agent, _apply(uow, agent, values, at=at, actor=actor)
 
 
 def _check_schedule(schedule: dict[str, Any], timezone: str) -> None:
@@ -78,12 +94,13 @@ def _check_schedule(schedule: dict[str, Any], timezone: str) -> None:
         raise InvalidInput(str(exc)) from exc
 
 
-async def put_team(uow: RoutingUow, team_id: str, body: TeamIn, *, create_only: bool = False) -> tuple[Team, str]:
+async def put_team(uow: RoutingUow, team_id: str, body: TeamIn, *, create_only: bool = False,
+                   actor: str | None = None) -> tuple[Team, str]:
     at = datetime.now(UTC)
     async with uow:
         if create_only and await uow.org.find_team(team_id) is not None:
             raise Conflict(f"team {team_id} exists already; PUT /v1/teams/{team_id} changes it")
-        team, outcome = await upsert_team(uow, team_id, body, at=at)
+        team, outcome = await upsert_team(uow, team_id, body, at=at, actor=actor)
         await uow.session.flush()
         await assignment.drain(uow, at=at)
         await uow.commit()
@@ -91,45 +108,51 @@ async def put_team(uow: RoutingUow, team_id: str, body: TeamIn, *, create_only: 
 
 
 async def put_agent(uow: RoutingUow, agent_id: str, body: AgentIn, *,
-                    create_only: bool = False) -> tuple[Agent, str]:
+                    create_only: bool = False, actor: str | None = None) -> tuple[Agent, str]:
     at = datetime.now(UTC)
     async with uow:
         if create_only and await uow.org.find_agent(agent_id) is not None:
             raise Conflict(f"agent {agent_id} exists already; PUT /v1/agents/{agent_id} changes it")
-        agent, outcome = await upsert_agent(uow, agent_id, body, at=at)
+        agent, outcome = await upsert_agent(uow, agent_id, body, at=at, actor=actor)
         await uow.session.flush()
         await assignment.fill(uow, agent_id, at=at)
         await uow.commit()
     return agent, outcome
 
 
-async def set_presence(uow: RoutingUow, agent_id: str, presence: str) -> Agent:
+async def set_presence(uow: RoutingUow, agent_id: str, presence: str, *, actor: str | None = None) -> Agent:
     """Online agents with room take waiting cases at once."""
     at = datetime.now(UTC)
     async with uow:
         agent = await uow.org.agent(agent_id)
+        before = {"presence": agent.presence}
         agent.presence, agent.updated_at = presence, at
+        uow.record_change(actor=actor, action="set_presence", entity="agent", entity_id=agent_id, before=before,
+                          after={"presence": presence}, at=at)
         await uow.session.flush()
         await assignment.fill(uow, agent_id, at=at)
         await uow.commit()
     return agent
 
 
-async def set_schedule(uow: RoutingUow, agent_id: str, body: ScheduleIn) -> Agent:
+async def set_schedule(uow: RoutingUow, agent_id: str, body: ScheduleIn, *, actor: str | None = None) -> Agent:
     _check_schedule(body.schedule, body.timezone)
     at = datetime.now(UTC)
     async with uow:
         agent = await uow.org.agent(agent_id)
+        before = {"timezone": agent.timezone, "schedule": agent.schedule}
         agent.timezone = body.timezone
         agent.schedule = {day: [list(r) for r in ranges] for day, ranges in body.schedule.items()}
         agent.updated_at = at
+        uow.record_change(actor=actor, action="set_schedule", entity="agent", entity_id=agent_id, before=before,
+                          after={"timezone": agent.timezone, "schedule": agent.schedule}, at=at)
         await uow.session.flush()
         await assignment.fill(uow, agent_id, at=at)
         await uow.commit()
     return agent
 
 
-async def delete_team(uow: RoutingUow, team_id: str) -> None:
+async def delete_team(uow: RoutingUow, team_id: str, *, actor: str | None = None) -> None:
     async with uow:
         team = await uow.org.team(team_id)
         if await uow.org.agents(team_id=team_id):
@@ -137,29 +160,31 @@ async def delete_team(uow: RoutingUow, team_id: str) -> None:
         if await uow.session.scalar(select(func.count()).select_from(Case).where(Case.queued_at.is_not(None),
                                                                                   Case.team_id == team_id)):
             raise Conflict(f"cases wait in the queue of team {team_id}; reassign them first")
+        _audit(uow, team, DELETED, actor=actor, before=_snapshot(team), at=datetime.now(UTC))
         await uow.org.delete(team)
         await uow.commit()
 
 
-async def delete_agent(uow: RoutingUow, agent_id: str) -> None:
+async def delete_agent(uow: RoutingUow, agent_id: str, *, actor: str | None = None) -> None:
     async with uow:
         agent = await uow.org.agent(agent_id)
         if agent.open_cases:
             raise Conflict(f"agent {agent_id} holds {agent.open_cases} open cases; reassign them first")
+        _audit(uow, agent, DELETED, actor=actor, before=_snapshot(agent), at=datetime.now(UTC))
         await uow.org.delete(agent)
         await uow.commit()
 
 
-async def import_org(uow: RoutingUow, document: OrgIn) -> ImportOut:
+async def import_org(uow: RoutingUow, document: OrgIn, *, actor: str | None = None) -> ImportOut:
     """Upsert every team, then every agent, in one transaction: a bad entry changes nothing."""
     at = datetime.now(UTC)
     summary = ImportOut(teams=Counts(), agents=Counts())
     async with uow:
         for team in document.teams:
-            _count(summary.teams, (await upsert_team(uow, team.id, team, at=at))[1])
+            _count(summary.teams, (await upsert_team(uow, team.id, team, at=at, actor=actor))[1])
         await uow.session.flush()
         for agent in document.agents:
-            _count(summary.agents, (await upsert_agent(uow, agent.id, agent, at=at))[1])
+            _count(summary.agents, (await upsert_agent(uow, agent.id, agent, at=at, actor=actor))[1])
         await uow.session.flush()
         await assignment.drain(uow, at=at)
         await uow.commit()

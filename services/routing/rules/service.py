@@ -37,8 +37,10 @@ def _values(body: RuleIn) -> dict[str, Any]:
 
 def _audit(uow: RoutingUow, rule_id: UUID, *, actor: str, action: str, before: dict[str, Any] | None,
            after: dict[str, Any] | None, at: datetime) -> None:
+    """Into rule_audit (GET /v1/rules/audit answers from it) and the service's hash-chained audit log."""
     uow.rules.add(RuleAudit(id=uuid4(), rule_id=rule_id, at=at, actor=actor, action=action, before=before,
                             after=after))
+    uow.record_change(actor=actor, action=action, entity="rule", entity_id=rule_id, before=before, after=after, at=at)
 
 
 async def create_rule(uow: RoutingUow, body: RuleIn, *, actor: str) -> RoutingRule:

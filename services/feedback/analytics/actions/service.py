@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from services.feedback.analytics.actions import domain
 from services.feedback.analytics.actions.domain import ActionStatus
 from services.feedback.analytics.models import ComplaintFact, Hotspot, ImprovementAction
+from shared.audit.uow import record_change
 from shared.db import Database, UnitOfWork
 from shared.errors import InvalidInput, NotFound
 
@@ -21,8 +22,14 @@ class Impact:
     rate_after: float
 
 
+def _snapshot(action: ImprovementAction) -> dict[str, object]:
+    return {"title": action.title, "owner": action.owner, "due_date": action.due_date, "category": action.category,
+            "insight_id": action.insight_id, "complaint_ids": action.complaint_ids, "status": action.status}
+
+
 async def create_action(uow: UnitOfWork, *, title: str, owner: str, due_date: date, category: str | None,
-                        insight_id: UUID | None, complaint_ids: list[UUID]) -> ImprovementAction:
+                        insight_id: UUID | None, complaint_ids: list[UUID], actor: str | None = None
+                        ) -> ImprovementAction:
     async with uow:
         if insight_id is not None:
             insight = await uow.session.get(Hotspot, insight_id)
@@ -35,19 +42,25 @@ async def create_action(uow: UnitOfWork, *, title: str, owner: str, due_date: da
                                    insight_id=insight_id, complaint_ids=[str(c) for c in complaint_ids],
                                    status=ActionStatus.OPEN.value, created_at=datetime.now(UTC))
         uow.session.add(action)
+        record_change(uow, actor=actor, action="create", entity="improvement_action", entity_id=action.id,
+                      before=None, after=_snapshot(action), at=action.created_at)
         await uow.commit()
     return action
 
 
-async def change_status(uow: UnitOfWork, action_id: UUID, *, status: ActionStatus) -> ImprovementAction:
+async def change_status(uow: UnitOfWork, action_id: UUID, *, status: ActionStatus, actor: str | None = None
+                        ) -> ImprovementAction:
     async with uow:
         action = await _get(uow, action_id)
+        before = {"status": action.status}
         action.status = domain.advance(ActionStatus(action.status), status).value
         now = datetime.now(UTC)
         if status is ActionStatus.IN_PROGRESS:
             action.started_at = now
         if status is ActionStatus.DONE:
             action.done_at = now
+        record_change(uow, actor=actor, action="change_status", entity="improvement_action", entity_id=action_id,
+                      before=before, after={"status": action.status}, at=now)
         await uow.commit()
     return action
 

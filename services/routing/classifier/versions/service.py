@@ -132,8 +132,12 @@ async def activate(uow: RoutingUow, version_id: int, *, actor: str) -> Classifie
             current = await uow.versions.active_id()
             if current is not None and not await uow.versions.retire(current):
                 raise Conflict(f"version {current} stopped being active meanwhile: try again")
+            before = {"state": version.state}
             version.state, version.activated_at = domain.ACTIVE, datetime.now(UTC)
             version.decision = f"{version.decision}; activated by hand by {actor}"
+            uow.record_change(actor=actor, action="activate", entity="classifier_version", entity_id=version.id,
+                              before=before, after={"state": version.state, "retired": current},
+                              at=version.activated_at)
             await uow.commit()
             uow.context.models.use(version.id, model)
     return version

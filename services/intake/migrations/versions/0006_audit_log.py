@@ -1,0 +1,20 @@
+"""audit log: hash-chained entries of staff changes and the head of their chain
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from shared.audit import migration_v1
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    migration_v1.upgrade()
+
+
+def downgrade() -> None:
+    migration_v1.downgrade()
