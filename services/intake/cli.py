@@ -1,6 +1,8 @@
 """`redress intake import FILE`: files the complaints of a CSV or NDJSON file through the running intake service's
-public batch API, as any frontend would."""
+public batch API, as any frontend would. `redress intake rotate-pii-key`: re-encrypts the stored contact data under
+the newest key."""
 
+import asyncio
 import io
 import json
 from collections.abc import Iterator
@@ -18,10 +20,17 @@ from rich.table import Table
 from services.cli.options import fail
 from services.intake import importing
 from services.intake.api import BATCH_PATH
+from services.intake.encryption import NEWEST_KEY, OLDER_KEY, PLAINTEXT, PiiCipher, UnreadableValue
+from services.intake.models import metadata
+from services.intake.pii_keys import NoKeys, pii_cipher
+from services.intake.rotation import Tally, count_rows, rotate, sealed_columns
 from services.intake.schemas import MAX_BATCH_ITEMS
+from services.intake.settings import IntakeSettings
+from shared.db import Database
 
 console = Console()
-intake_app = typer.Typer(help="The intake service: complaints in bulk.", no_args_is_help=True)
+intake_app = typer.Typer(help="The intake service: complaints in bulk, keys of the contact data.",
+                         no_args_is_help=True)
 
 SHOWN_REJECTIONS = 50
 ACCEPTED, LINKED, REJECTED = "accepted", "linked", "rejected"
@@ -83,10 +92,10 @@ def _send(rows: list[importing.Row], *, url: str, batch_size: int) -> list[Outco
 
 
 @contextmanager
-def _progress(*, total: int) -> Iterator[Any]:
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+def _progress(*, total: int, doing: str = "importing") -> Iterator[Any]:
+    columns = (TextColumn(doing), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("import", total=total)
+        task = progress.add_task(doing, total=total)
         yield lambda count: progress.advance(task, count)
 
 
@@ -148,3 +157,46 @@ def _write_rejections(path: Path, outcomes: list[Outcome]) -> None:
             if outcome.result == REJECTED:
                 record = {k: v for k, v in asdict(outcome).items() if k != "result"}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@intake_app.command("rotate-pii-key", help="Re-encrypt the customers' contact data under the newest PII key (the "
+                    "first of REDRESS_INTAKE_PII_KEYS), one batch of rows per transaction, and encrypt any left in "
+                    "plaintext. Run it once every replica has the new key first; drop the old key only afterwards. "
+                    "Safe to run again. Exit code 1 when a value cannot be decrypted with any of the keys, 2 when "
+                    "there are no keys.")
+def rotate_pii_key(
+    batch_size: int = typer.Option(500, min=1, max=10_000, help="Rows per transaction."),
+) -> None:
+    settings = IntakeSettings()
+    try:
+        # Never a new key: re-encrypting under a key the service does not have would make the data unreadable.
+        cipher = pii_cipher(settings, generate=False)
+    except NoKeys as exc:
+        fail(str(exc), code=2)
+    try:
+        tallies = asyncio.run(_rotate(settings, cipher, batch_size=batch_size))
+    except UnreadableValue as exc:
+        fail(f"{exc}. The rows before it are done; run the command again once the key is back.")
+    _summarise_rotation(tallies)
+
+
+async def _rotate(settings: IntakeSettings, cipher: PiiCipher, *, batch_size: int) -> list[Tally]:
+    sealed = sealed_columns(metadata)
+    database = Database(settings.resolved_database_url)
+    try:
+        total = await count_rows(database, sealed)
+        with _progress(total=total, doing="re-encrypting") as advance:
+            return await rotate(database, sealed, cipher, batch_size=batch_size, progress=advance)
+    finally:
+        await database.dispose()
+
+
+def _summarise_rotation(tallies: list[Tally]) -> None:
+    table = Table("table", "rows", "re-encrypted (older key)", "encrypted (were plaintext)", "already newest key",
+                  title="contact data")
+    for tally in tallies:
+        table.add_row(tally.table, str(tally.rows), *(str(tally.values[was]) for was in (OLDER_KEY, PLAINTEXT,
+                                                                                             NEWEST_KEY)))
+    console.print(table)
+    changed = sum(t.values[OLDER_KEY] + t.values[PLAINTEXT] for t in tallies)
+    console.print(f"{changed} values re-encrypted; every value is now under the newest key")

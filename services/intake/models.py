@@ -1,7 +1,10 @@
 """Tables of the intake database: complaints as filed (with the customer's contact data, which no other
 service holds), the answers given to idempotent requests, the customer's view of each complaint (public steps,
 promised dates) and the notifications sent to customers. The messaging tables come from
-shared.messaging.tables."""
+shared.messaging.tables.
+
+Contact data is stored encrypted (encryption.py): the customer's name, e-mail address and phone number, and the
+notifications' destinations and payloads, which copy the address and the name."""
 
 from datetime import datetime
 from typing import Any
@@ -22,9 +25,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.intake.encryption import EncryptedJSON, EncryptedText
+from shared.audit.tables import include_audit_tables
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()
+include_audit_tables(metadata)  # the audit log every service keeps
 
 
 class Base(DeclarativeBase):
@@ -43,9 +49,9 @@ class Complaint(Base):
     region: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(200))
     customer_id: Mapped[str] = mapped_column(String(200))
-    customer_name: Mapped[str | None] = mapped_column(String(200))
-    customer_email: Mapped[str | None] = mapped_column(String(320))
-    customer_phone: Mapped[str | None] = mapped_column(String(40))
+    customer_name: Mapped[str | None] = mapped_column(EncryptedText())
+    customer_email: Mapped[str | None] = mapped_column(EncryptedText())
+    customer_phone: Mapped[str | None] = mapped_column(EncryptedText())
     customer_tier: Mapped[str | None] = mapped_column(String(40))
     customer_locale: Mapped[str | None] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300))
@@ -130,9 +136,9 @@ class Notification(Base):
     complaint_id: Mapped[UUID] = mapped_column(Uuid, ForeignKey("complaint.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(20))
-    destination: Mapped[str] = mapped_column(String(2000))
+    destination: Mapped[str] = mapped_column(EncryptedText())
     language: Mapped[str] = mapped_column(String(8))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     state: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())

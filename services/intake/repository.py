@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from services.intake.domain import Earlier
 from services.intake.models import Complaint, IdempotentAnswer, Promise, PublicStep
@@ -38,6 +39,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return datetime.fromisoformat(received_at), UUID(complaint_id)
     except (ValueError, TypeError) as exc:
         raise InvalidInput("the cursor is not one this API gave out; start again without it") from exc
+
+
+LISTING_SKIPS = tuple(defer(column, raiseload=True) for column in (
+    Complaint.customer_name, Complaint.customer_email, Complaint.customer_phone))
 
 
 class ComplaintRepository:
@@ -82,7 +87,8 @@ class ComplaintRepository:
 
     async def page(self, where: ComplaintFilter, *, limit: int, cursor: str | None
                    ) -> tuple[list[Complaint], str | None]:
-        query = _filtered(select(Complaint), where)
+        # A page lists no contact data: leave it encrypted instead of decrypting three values a row.
+        query = _filtered(select(Complaint).options(*LISTING_SKIPS), where)
         if cursor:
             received_at, complaint_id = decode_cursor(cursor)
             # The first condition is implied by the second; it gives the planner a range to seek to.

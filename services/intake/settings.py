@@ -1,6 +1,9 @@
-from typing import ClassVar
+import json
+from typing import Annotated, ClassVar
 
+from cryptography.fernet import Fernet
 from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from services.intake.domain import CallbackPolicy
 from shared.settings import ServiceSettings
@@ -54,6 +57,10 @@ class IntakeSettings(ServiceSettings):
                                         "this long, so a replica that dies while sending leaves it to another.")
     notification_poll_s: float = Field(5.0, gt=0, description="Longest sleep of the delivery job when nothing "
                                        "is due sooner.")
+    pii_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Fernet keys that encrypt customers' contact data at rest, newest first, "
+        "comma-separated or a JSON list: the first encrypts, every one decrypts. Empty: a key generated once in "
+        "data_dir/intake-pii.key (every replica must use the same keys).")
 
     @field_validator("callback_url_allowed_hosts")
     @classmethod
@@ -62,6 +69,24 @@ class IntakeSettings(ServiceSettings):
         if not all(cleaned):
             raise ValueError("an allowed callback host cannot be empty")
         return cleaned
+
+    @field_validator("pii_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [k.strip() for k in text.split(",") if k.strip()]
+        return value
+
+    @field_validator("pii_keys")
+    @classmethod
+    def _fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError:
+                raise ValueError(f"PII key {position} is not a Fernet key (32 url-safe base64-encoded bytes)") from None
+        return keys
 
     def callback_policy(self) -> CallbackPolicy:
         return CallbackPolicy(allowed_hosts=tuple(self.callback_url_allowed_hosts),

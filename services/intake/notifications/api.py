@@ -15,6 +15,7 @@ from services.intake.notifications.schemas import (
     NotificationPage,
     NotificationState,
 )
+from shared.audit.deps import ActorDep
 from shared.http import problem_doc
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
@@ -44,5 +45,6 @@ async def list_notifications(uow: UowDep, state: NotificationState | None = None
 @router.post("/notifications/{notification_id}/retry", summary="Send a failed or skipped notification again",
              responses={404: problem_doc("No such notification"),
                         409: problem_doc("The notification is pending or was sent")})
-async def retry(notification_id: UUID, uow: UowDep) -> NotificationOut:
-    return NotificationOut.model_validate(await service.retry(uow, notification_id), from_attributes=True)
+async def retry(notification_id: UUID, uow: UowDep, actor: ActorDep) -> NotificationOut:
+    return NotificationOut.model_validate(await service.retry(uow, notification_id, actor=actor),
+                                          from_attributes=True)

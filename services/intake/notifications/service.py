@@ -48,13 +48,17 @@ async def page(uow: IntakeUow, where: NotificationFilter, *, limit: int, cursor:
         return await uow.notifications.page(where, limit=limit, cursor=cursor)
 
 
-async def retry(uow: IntakeUow, notification_id: UUID) -> Notification:
+async def retry(uow: IntakeUow, notification_id: UUID, *, actor: str | None = None) -> Notification:
     """A failed or skipped notification goes out again at once, with a fresh count of tries."""
     async with uow:
         notification = await uow.notifications.get(notification_id)
         domain.check_retryable(notification.state, notification_id=notification_id)
+        before = {"state": notification.state, "attempts": notification.attempts}
         notification.state, notification.attempts = domain.PENDING, 0
         notification.next_attempt_at, notification.last_error = datetime.now(UTC), None
+        uow.record_change(actor=actor, action="retry", entity="notification", entity_id=notification_id,
+                          before=before, after={"state": notification.state, "attempts": 0},
+                          at=notification.next_attempt_at)
         await uow.commit()
     return notification
 
