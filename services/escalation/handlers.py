@@ -31,7 +31,8 @@ from shared.messaging.consumer import Handler, handled_message
 
 async def on_complaint_received(event: ComplaintReceivedV1, uow: EscalationUow) -> None:
     await service.learn_complaint(uow, complaint_id=event.complaint_id, received_at=event.received_at,
-                                  channel=event.channel, customer_tier=event.customer_tier, now=event.occurred_at)
+                                  channel=event.channel, customer_tier=event.customer_tier, tenant=event.tenant,
+                                  now=event.occurred_at)
 
 
 async def on_complaint_classified(event: ComplaintClassifiedV1, uow: EscalationUow) -> None:

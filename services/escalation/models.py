@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Float, Index, Integer, MetaData, String, T
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit.tables import include_audit_tables
+from shared.contracts.complaint import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()
@@ -85,6 +86,7 @@ class SlaComplaint(Base):
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     channel: Mapped[str | None] = mapped_column(String(20))
     customer_tier: Mapped[str | None] = mapped_column(String(40))
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     category: Mapped[str | None] = mapped_column(String(100))
     priority: Mapped[str | None] = mapped_column(String(20))
     severity: Mapped[int | None] = mapped_column(Integer())

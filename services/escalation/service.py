@@ -32,11 +32,12 @@ async def _complaint(uow: EscalationUow, complaint_id: UUID, now: datetime) -> S
 
 
 async def learn_complaint(uow: EscalationUow, *, complaint_id: UUID, received_at: datetime, channel: str,
-                          customer_tier: str | None, now: datetime) -> None:
+                          customer_tier: str | None, tenant: str, now: datetime) -> None:
     """complaint.received: remember when it arrived; clocks started before this knew it count from then."""
     async with uow:
         complaint = await _complaint(uow, complaint_id, now)
         complaint.received_at, complaint.channel, complaint.customer_tier = received_at, channel, customer_tier
+        complaint.tenant = tenant
         complaint.updated_at = now
         work, on_assignment = Clockwork(uow), await _assignment_targets(uow, complaint)
         for clock in await uow.clocks.open_clocks(complaint_id):
@@ -71,7 +72,7 @@ async def classify_complaint(uow: EscalationUow, *, complaint_id: UUID, category
 
 def facts_of(complaint: SlaComplaint) -> ComplaintFacts:
     return ComplaintFacts(priority=complaint.priority, customer_tier=complaint.customer_tier,
-                          category=complaint.category, channel=complaint.channel)
+                          category=complaint.category, channel=complaint.channel, tenant=complaint.tenant)
 
 
 async def _start(uow: EscalationUow, work: Clockwork, complaint: SlaComplaint, policy: SlaPolicy, target: str,

@@ -287,7 +287,7 @@ def new_complaint(submission: ComplaintIn, *, now: datetime, fingerprint: str, r
         id=uuid4(), tracking_number=new_tracking_number(), kind=submission.kind.value,
         channel=submission.channel.value, status=domain.LINKED if duplicate_of else domain.RECEIVED,
         external_ref=submission.external_ref,
-        region=submission.region, location=submission.location, customer_id=customer.id,
+        tenant=settings.tenant, region=submission.region, location=submission.location, customer_id=customer.id,
         customer_name=customer.name, customer_email=customer.email, customer_phone=customer.phone,
         customer_tier=customer.tier, customer_locale=customer.locale, subject=submission.subject,
         description=submission.description,
@@ -310,7 +310,7 @@ def received_event(complaint: Complaint) -> ComplaintReceivedV1:
         customer_tier=complaint.customer_tier, locale=complaint.customer_locale, language=complaint.language,
         subject=mask_pii(complaint.subject), description=mask_pii(complaint.description),
         received_at=complaint.received_at, repeat=complaint.repeat, region=complaint.region,
-        product_ref=complaint.product_ref,
+        product_ref=complaint.product_ref, tenant=complaint.tenant,
     )
 
 

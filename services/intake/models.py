@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.intake.encryption import EncryptedJSON, EncryptedText
 from shared.audit.tables import include_audit_tables
+from shared.contracts.complaint import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()
@@ -48,6 +49,7 @@ class Complaint(Base):
     external_ref: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(200))
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     customer_id: Mapped[str] = mapped_column(String(200))
     customer_name: Mapped[str | None] = mapped_column(EncryptedText())
     customer_email: Mapped[str | None] = mapped_column(EncryptedText())

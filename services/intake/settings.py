@@ -6,6 +6,7 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import NoDecode
 
 from services.intake.domain import CallbackPolicy
+from shared.contracts.complaint import DEFAULT_TENANT
 from shared.settings import ServiceSettings
 
 
@@ -13,6 +14,9 @@ class IntakeSettings(ServiceSettings):
     service_name: ClassVar[str] = "intake"
 
     port: int = Field(8001, ge=1, le=65535, description="HTTP port.")
+    tenant: str = Field(DEFAULT_TENANT, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$",
+                        description="The organisation this intake files complaints for; stamped on each complaint "
+                        "and its complaint.received event, where SLA policies can match it.")
     duplicate_window_hours: float = Field(
         72.0, ge=0, description="A near-identical complaint from the same customer within this window is linked "
         "to the earlier one instead of opening a new case (0 turns it off).")

@@ -13,6 +13,8 @@ from pydantic import Field
 from shared.contracts.base import Event
 
 TOPIC = "redress.complaint.v1"
+# The tenant of a deployment that serves one organisation, and of events from before tenants.
+DEFAULT_TENANT = "default"
 
 
 class Channel(StrEnum):
@@ -85,6 +87,9 @@ class ComplaintReceivedV1(Event):
                                examples=["shanghai"])
     product_ref: str | None = Field(None, description="The product or service the complaint is about.",
                                     examples=["broadband-300"])
+    tenant: str = Field(DEFAULT_TENANT, max_length=64, description="The organisation the complaint belongs to, in a "
+                        "deployment that serves several; `default` in one that serves one. Added in 0.2; events "
+                        "without it belong to `default`.", examples=["acme-retail"])
 
 
 class ComplaintCustomerRepliedV1(Event):

@@ -34,9 +34,9 @@ class ConditionsIn(Strict):
     customer_tier: list[Value] | None = None
     category: list[Value] | None = None
     channel: list[Channel] | None = None
-    tenant: list[Value] | None = Field(None, description="Reserved for multi-tenant deployments: complaint events "
-                                       "carry no tenant yet, so a policy limited to tenants matches no complaint "
-                                       "for now and the next policy in order applies.")
+    tenant: list[Value] | None = Field(None, description="Tenants (organisations) of a deployment that serves "
+                                       "several, as complaint.received names them; one that serves one has only "
+                                       "`default`.")
 
 
 class PolicyBody(Strict):

@@ -45,6 +45,14 @@ async def test_a_complaint_is_acknowledged_and_announced_once_with_contact_data_
         assert secret not in text
     assert "billed twice for order 88231" in data["description"]
     assert "email" not in data and "phone" not in data and "name" not in data
+    assert data["tenant"] == "default"
+
+
+async def test_the_complaint_and_its_event_carry_the_tenant_intake_files_for(start_intake, broker):
+    async with start_intake(tenant="acme-retail") as intake:
+        ack = (await intake.client.post("/v1/complaints", json=a_submission())).json()
+        [(_, data)] = await received_events(broker.bootstrap, ack["id"])
+    assert data["tenant"] == "acme-retail"
 
 
 async def test_the_filed_complaint_keeps_what_the_customer_sent(intake):

@@ -1,0 +1,25 @@
+"""the tenant a complaint belongs to
+
+Revision ID: 0007
+Revises: 0006
+
+complaint.received names the organisation a complaint belongs to; rows from before belong to `default`. A plain
+ADD COLUMN (no table rebuild) keeps the rows that refer to the table.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("sla_complaint", sa.Column("tenant", sa.String(64), nullable=False, server_default="default"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sla_complaint") as batch:
+        batch.drop_column("tenant")
