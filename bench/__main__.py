@@ -163,6 +163,15 @@ def run_memory(options: argparse.Namespace) -> None:
     print(memory.run(options.out, memory.plan(quick=options.quick)))
 
 
+def run_replicas(options: argparse.Namespace) -> None:
+    from bench import replicas  # starts replicas of the four services on PostgreSQL: only when asked for
+
+    plan = replicas.plan(quick=options.quick, postgres_url=options.postgres_url)
+    with tracker() as progress:
+        data = asyncio.run(cancelled_on_sigterm(replicas.measure(plan, progress=progress)))
+    print(replicas.write(options.out, data))
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
     "relay": run_relay,
     "classifier": run_classifier,
@@ -172,6 +181,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
     "peer": run_peer,
     "listing": run_listing,
     "memory": run_memory,
+    "replicas": run_replicas,
 }
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from services.catalog import SERVICES
 from shared.broker import free_port
@@ -115,6 +116,9 @@ class ReplicaSet:
     replicas: Mapping[str, int]
     settings: Mapping[str, str] = field(default_factory=dict)
     processes: dict[str, list[Replica]] = field(default_factory=dict)
+    # Replicas of intake share its contact-data key, as a deployment's Secret gives it to every pod; each would
+    # otherwise make one of its own in its data folder and could not read what another wrote.
+    pii_keys: str = field(default_factory=lambda: Fernet.generate_key().decode())
 
     def env_of(self, service: str, index: int, port: int) -> dict[str, str]:
         prefix = f"REDRESS_{service.upper()}_"
@@ -126,6 +130,8 @@ class ReplicaSet:
             f"{prefix}DATABASE_URL": self.database_urls[service], f"{prefix}PORT": str(port),
             f"{prefix}CONSUMER_GROUP": self.groups[service], f"{prefix}KAFKA_CLIENT_ID": f"redress-{service}-{index}",
         })
+        if service == "intake":
+            env.setdefault(f"{prefix}PII_KEYS", self.pii_keys)
         if service == "feedback":
             env.setdefault(f"{prefix}PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
         return env
