@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.escalation import service
+from services.escalation.erasure import erase_complaint
 from services.escalation.ladder.service import escalate_for_customer
 from services.escalation.uow import EscalationUow
 from services.escalation.webhooks.service import fan_out_to_webhooks
@@ -16,6 +17,7 @@ from shared.contracts.complaint import (
     ComplaintAssignedV1,
     ComplaintClassifiedV1,
     ComplaintCustomerRepliedV1,
+    ComplaintErasedV1,
     ComplaintEscalationRequestedV1,
     ComplaintHeldV1,
     ComplaintHoldReleasedV1,
@@ -81,6 +83,10 @@ async def on_complaint_escalation_requested(event: ComplaintEscalationRequestedV
     await escalate_for_customer(uow, complaint_id=event.complaint_id, reason=event.reason, now=event.occurred_at)
 
 
+async def on_complaint_erased(event: ComplaintErasedV1, uow: EscalationUow) -> None:
+    await erase_complaint(uow, complaint_id=event.complaint_id)
+
+
 SLA_WORK: dict[type[Event], Callable[[Any, EscalationUow], Awaitable[None]]] = {
     ComplaintReceivedV1: on_complaint_received,
     ComplaintClassifiedV1: on_complaint_classified,
@@ -94,6 +100,7 @@ SLA_WORK: dict[type[Event], Callable[[Any, EscalationUow], Awaitable[None]]] = {
     ComplaintEscalationRequestedV1: on_complaint_escalation_requested,
     ComplaintHeldV1: on_complaint_held,
     ComplaintHoldReleasedV1: on_complaint_hold_released,
+    ComplaintErasedV1: on_complaint_erased,
 }
 
 

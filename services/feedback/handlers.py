@@ -1,16 +1,19 @@
 """Events the feedback service consumes, each mapped to the handler that turns it into a use case.
 
 Every event in the registry is handled: the handler records it in the analytics read model, then does this
-service's work for it, if any, all in the one transaction committed with the inbox row."""
+service's work for it, if any, all in the one transaction committed with the inbox row. complaint.erased is the
+exception: it erases the complaint's texts and records no fact."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.feedback.analytics.facts import record_fact
 from services.feedback.cases import service
+from services.feedback.cases.erasure import erase_complaint
 from services.feedback.uow import FeedbackUow
 from shared.contracts import REGISTRY, Event
 from shared.contracts.complaint import (
+    ComplaintErasedV1,
     ComplaintMergedV1,
     ComplaintReceivedV1,
     ComplaintResolvedV1,
@@ -43,4 +46,10 @@ def handler_for(event_class: type[Event]) -> Handler:
     return handle
 
 
+async def on_erased(event: ComplaintErasedV1, uow: FeedbackUow) -> None:
+    """No fact: erasure changes no KPI, and must not make a fact for a complaint this service never saw."""
+    await erase_complaint(uow, complaint_id=event.complaint_id)
+
+
 HANDLERS: dict[type[Event], Handler] = {event_class: handler_for(event_class) for event_class in REGISTRY.events}
+HANDLERS[ComplaintErasedV1] = on_erased

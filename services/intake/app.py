@@ -2,6 +2,8 @@ from fastapi import FastAPI
 
 from services.intake import __doc__ as description
 from services.intake.api import BATCH_PATH, router, track_router
+from services.intake.erasure.api import router as erasure_router
+from services.intake.erasure.job import erase_expired_complaints
 from services.intake.handlers import HANDLERS
 from services.intake.language import load_detector
 from services.intake.notifications.api import router as notifications_router
@@ -16,8 +18,8 @@ from shared.service_app import build_service_app
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     return build_service_app(settings, description=description or "", handlers=HANDLERS,
-                             routers=[router, track_router, notifications_router, pages_router],
+                             routers=[router, track_router, notifications_router, pages_router, erasure_router],
                              uow_class=uow_factory(pii_cipher(settings)),
                              max_body_bytes=settings.max_body_bytes,
                              larger_bodies={BATCH_PATH: settings.max_batch_body_bytes}, warm_ups=[load_detector],
-                             background=[deliver_notifications])
+                             background=[deliver_notifications, erase_expired_complaints])

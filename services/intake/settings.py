@@ -61,6 +61,10 @@ class IntakeSettings(ServiceSettings):
                                         "this long, so a replica that dies while sending leaves it to another.")
     notification_poll_s: float = Field(5.0, gt=0, description="Longest sleep of the delivery job when nothing "
                                        "is due sooner.")
+    retention_days: int = Field(
+        0, ge=0, description="Complaints resolved, closed or withdrawn longer ago than this many days have their "
+        "personal data erased, as on the customer's request; 0 keeps them for ever (the legal period differs by "
+        "country and sector, so the operator chooses it).")
     pii_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Fernet keys that encrypt customers' contact data at rest, newest first, "
         "comma-separated or a JSON list: the first encrypts, every one decrypts. Empty: a key generated once in "

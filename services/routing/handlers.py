@@ -1,11 +1,13 @@
 """Events the routing service consumes, each mapped to the use case it starts."""
 
 from services.routing.cases import service
+from services.routing.cases.erasure import erase_case
 from services.routing.uow import RoutingUow
 from shared.contracts import Event
 from shared.contracts.complaint import (
     ComplaintCloseRequestedV1,
     ComplaintCustomerRepliedV1,
+    ComplaintErasedV1,
     ComplaintEscalatedV1,
     ComplaintReceivedV1,
     ComplaintReopenRequestedV1,
@@ -39,6 +41,10 @@ async def on_close_requested(event: ComplaintCloseRequestedV1, uow: RoutingUow) 
     await service.close(uow, complaint_id=event.complaint_id, reason=event.reason)
 
 
+async def on_erased(event: ComplaintErasedV1, uow: RoutingUow) -> None:
+    await erase_case(uow, complaint_id=event.complaint_id)
+
+
 HANDLERS: dict[type[Event], Handler] = {
     ComplaintReceivedV1: on_complaint_received,
     ComplaintCustomerRepliedV1: on_customer_replied,
@@ -46,4 +52,5 @@ HANDLERS: dict[type[Event], Handler] = {
     ComplaintEscalatedV1: on_escalated,
     ComplaintReopenRequestedV1: on_reopen_requested,
     ComplaintCloseRequestedV1: on_close_requested,
+    ComplaintErasedV1: on_erased,
 }

@@ -15,6 +15,9 @@ from shared.contracts.base import Event
 TOPIC = "redress.complaint.v1"
 # The tenant of a deployment that serves one organisation, and of events from before tenants.
 DEFAULT_TENANT = "default"
+# What every service writes in place of a free text it erased (complaint.erased): a text, so columns that must
+# hold one still do, and the same everywhere, so that "already erased" is plain to see.
+ERASED_TEXT = "[erased]"
 
 
 class Channel(StrEnum):
@@ -258,6 +261,16 @@ class ComplaintHoldReleasedV1(Event):
                                examples=["The courier's report arrived."])
 
 
+class ComplaintErasedV1(Event):
+    topic: ClassVar[str] = TOPIC
+    ce_type: ClassVar[str] = "redress.complaint.erased.v1"
+    emitted_by: ClassVar[str] = ("intake, when it has erased a complaint's personal data (the customer's right to "
+                                 "erasure, or the end of the retention period)")
+
+    basis: str = Field(description="Why: request (the customer asked for erasure) or retention (the complaint was "
+                       "closed longer ago than the retention period).", examples=["request"])
+
+
 EVENTS = (
     ComplaintReceivedV1,
     ComplaintCustomerRepliedV1,
@@ -275,4 +288,5 @@ EVENTS = (
     ComplaintCloseRequestedV1,
     ComplaintHeldV1,
     ComplaintHoldReleasedV1,
+    ComplaintErasedV1,
 )

@@ -8,7 +8,7 @@ from uuid import uuid4
 from services.routing import domain
 from services.routing.cases.models import Case, CaseEntry
 from services.routing.uow import RoutingUow
-from shared.contracts.complaint import ComplaintStatusChangedV1, Status
+from shared.contracts.complaint import ERASED_TEXT, ComplaintStatusChangedV1, Status
 
 # Actors of steps that events cause, not staff: their steps stay out of the audit log (a customer's reply
 # would bring its text along).
@@ -19,6 +19,8 @@ def record(uow: RoutingUow, case: Case, kind: str, *, at: datetime, actor: str |
            text: str | None = None, **data: Any) -> None:
     """Write a step of the case's history; a step staff took goes into the audit log as well."""
     details = {k: v for k, v in data.items() if v is not None}
+    if text is not None and case.subject == ERASED_TEXT:  # an event that arrives after the erasure brings no text
+        text = ERASED_TEXT
     uow.cases.add(CaseEntry(id=uuid4(), complaint_id=case.id, at=at, kind=kind, actor=actor, text=text,
                             data=details))
     if actor is not None and actor not in NOT_STAFF:

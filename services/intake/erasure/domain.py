@@ -1,0 +1,33 @@
+"""What erasure changes, free of I/O: which fields of a complaint are personal data, and which complaints the
+retention period has run out for."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.contracts.complaint import ERASED_TEXT, Status
+
+REQUEST, RETENTION = "request", "retention"
+# Statuses after which nothing more happens to a complaint: the retention period runs from the last change.
+ENDED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.WITHDRAWN})
+# A notification's payload after erasure; the message it carried (and the customer's name) is gone.
+ERASED_PAYLOAD: dict[str, Any] = {"erased": True}
+ERASED_NOTIFICATION_ERROR = "not sent: the complaint's personal data was erased"
+
+
+def erased_fields(*, remedy_sought: str | None) -> dict[str, Any]:
+    """The complaint's columns after erasure. Contact data becomes null; the texts the customer wrote become the
+    marker (they are required columns); where the customer is and what they attached go as well. Status, dates,
+    channel, kind, category-relevant fields (region, product, tier, locale) stay so that KPIs still count."""
+    return {
+        "customer_name": None, "customer_email": None, "customer_phone": None,
+        "subject": ERASED_TEXT, "description": ERASED_TEXT,
+        "remedy_sought": None if remedy_sought is None else ERASED_TEXT,
+        "location": None, "attachments": [],
+    }
+
+
+def retention_cutoff(now: datetime, *, retention_days: int) -> datetime | None:
+    """Complaints that ended before this moment are erased; None when complaints are kept for ever (0 days)."""
+    if retention_days <= 0:
+        return None
+    return now - timedelta(days=retention_days)

@@ -1,0 +1,56 @@
+"""Queries of erasure: a customer's complaints, the complaints whose retention period has run out, and the
+bulk updates that erase a complaint's steps and notifications."""
+
+from collections.abc import Collection
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.erasure import domain
+from services.intake.models import Complaint, Notification, PublicStep
+from services.intake.notifications import domain as notices
+from shared.contracts.complaint import ERASED_TEXT
+
+
+class ErasureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_customer(self, customer_id: str) -> list[Complaint]:
+        query = select(Complaint).where(Complaint.customer_id == customer_id).order_by(Complaint.received_at)
+        return list((await self.session.scalars(query)).all())
+
+    async def expired(self, cutoff: datetime, *, limit: int) -> list[Complaint]:
+        """Ended complaints not yet erased whose last change is older than `cutoff`, oldest first, with the
+        submissions linked to them. On PostgreSQL the rows are locked and rows another replica holds are
+        skipped, so replicas erase different complaints; SQLite has a single writer and ignores FOR UPDATE."""
+        ended_at = func.coalesce(Complaint.status_at, Complaint.received_at)
+        query = (select(Complaint)
+                 .where(Complaint.status.in_(sorted(domain.ENDED_STATUSES)), ended_at < cutoff,
+                        Complaint.subject != ERASED_TEXT)
+                 .order_by(ended_at, Complaint.id).limit(limit).with_for_update(skip_locked=True))
+        ended = list((await self.session.scalars(query)).all())
+        if not ended:
+            return []
+        linked = (select(Complaint)
+                  .where(Complaint.duplicate_of.in_([c.id for c in ended]), Complaint.subject != ERASED_TEXT)
+                  .with_for_update(skip_locked=True))
+        return ended + list((await self.session.scalars(linked)).all())
+
+    async def erase_steps(self, complaint_ids: Collection[UUID]) -> None:
+        await self.session.execute(update(PublicStep).where(PublicStep.complaint_id.in_(complaint_ids),
+                                                            PublicStep.text.is_not(None))
+                                   .values(text=ERASED_TEXT))
+
+    async def erase_notifications(self, complaint_ids: Collection[UUID]) -> None:
+        """Destinations and payloads go; what was still to be sent is not sent (its address is gone)."""
+        of_these = Notification.complaint_id.in_(complaint_ids)
+        await self.session.execute(update(Notification).where(of_these, Notification.state == notices.PENDING)
+                                   .values(state=notices.SKIPPED, last_error=domain.ERASED_NOTIFICATION_ERROR))
+        # No session sync: it would compare the encrypted columns in Python, which they refuse (and this session
+        # holds no notifications).
+        await self.session.execute(update(Notification).where(of_these)
+                                   .values(destination=ERASED_TEXT, payload=domain.ERASED_PAYLOAD)
+                                   .execution_options(synchronize_session=False))
