@@ -37,15 +37,16 @@ class RateLimiter:
 
     async def admit(self, *, address: str, api_key: str | None) -> None:
         """Count one request; HTTPException 429 with Retry-After when the address or the key is over its limit."""
-        for limit, who in ((self.per_address, f"address:{address}"), (self.per_key, f"key:{api_key}")):
-            if limit is None or who == "key:None":
+        counted = [(self.per_address, "address", address)]
+        if api_key is not None:
+            counted.append((self.per_key, "API key", api_key))
+        for limit, subject, who in counted:
+            if limit is None or await self._window.hit(limit, subject, who):
                 continue
-            if not await self._window.hit(limit, who):
-                stats = await self._window.get_window_stats(limit, who)
-                retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-                subject = "address" if who.startswith("address:") else "API key"
-                raise HTTPException(429, f"Too many requests from this {subject}: at most {limit} "
-                                         f"(try again in {retry_after} s)", headers={"Retry-After": str(retry_after)})
+            stats = await self._window.get_window_stats(limit, subject, who)
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+            raise HTTPException(429, f"Too many requests from this {subject}: at most {limit} "
+                                     f"(try again in {retry_after} s)", headers={"Retry-After": str(retry_after)})
 
 
 async def public_rate_limit(request: Request) -> None:
