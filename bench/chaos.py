@@ -5,9 +5,9 @@ platform is quiet, then check every service's database: no complaint lost, none 
 twice, every SLA clock right. Then poison events of every kind go to the topics: each must land in the dead-letter
 topics, fail again when replayed, and stop nothing. Prints the counts; exits 1 on any violation.
 
-The load generator posts through intake with an Idempotency-Key and retries with the same key when the
-connection fails or intake is not ready, so a killed intake loses nothing it acknowledged: only 200/201 answers
-count as acknowledged.
+The load generator posts through intake with an admin API key and an Idempotency-Key, and retries with the same
+Idempotency-Key when the connection fails or intake is not ready, so a killed intake loses nothing it
+acknowledged: only 200/201 answers count as acknowledged.
 """
 
 import argparse
@@ -40,6 +40,8 @@ from bench.chaos_checks import (
 from bench.chaos_lag import quiet
 from bench.chaos_processes import Platform, complaint_body, migrate, new_broker, postgres_urls, sleep_until, sqlite_urls
 from bench.report import markdown_table, stderr
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY, dlq_topic
 from shared.messaging import dlq
 
@@ -83,11 +85,11 @@ async def post_complaint(client: httpx.AsyncClient, run: str, n: int, load: Load
     load.given_up.append(key)
 
 
-async def steady_load(base_url: str, *, complaints: int, rate: float, load: Load) -> None:
+async def steady_load(base_url: str, *, complaints: int, rate: float, load: Load, headers: dict[str, str]) -> None:
     """Open loop: complaint n is sent at start + n/rate whatever happened to the ones before."""
     run = uuid4().hex[:8]
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=base_url, timeout=15.0, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base_url, timeout=15.0, limits=limits, headers=headers) as client:
         start = time.monotonic()
         tasks = []
         for n in range(complaints):
@@ -180,7 +182,7 @@ async def chaos(options: argparse.Namespace, platform: Platform) -> Outcome:
     load_s = options.complaints / options.rate
     schedule = plan_kills(load_s, options.down)
     await asyncio.gather(steady_load(platform.services["intake"].base_url, complaints=options.complaints,
-                                     rate=options.rate, load=load),
+                                     rate=options.rate, load=load, headers=platform.headers),
                          kills(platform, schedule, since))
     stderr.log(f"load done: {len(load.acknowledged):,} acknowledged; waiting for the platform to be quiet")
     started = time.monotonic()
@@ -215,7 +217,8 @@ async def run(options: argparse.Namespace) -> Outcome:
         folder.mkdir(parents=True, exist_ok=True)
         async with databases(options, folder) as urls:
             await migrate(urls)
-            platform = Platform(folder, urls, new_broker(folder))
+            key = await grant(urls.values(), Role.ADMIN, name="chaos")
+            platform = Platform(folder, urls, new_broker(folder), key)
             try:
                 await asyncio.to_thread(platform.start)
                 stderr.log(f"platform up: broker {platform.bootstrap}, "

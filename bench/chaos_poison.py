@@ -95,12 +95,14 @@ async def send_poison(platform: Platform) -> list[tuple[str, str, str]]:
 
 async def still_working(platform: Platform) -> list[str]:
     """A complaint filed after the poison is handled by routing: nothing is stuck behind a poison event."""
-    async with httpx.AsyncClient(base_url=platform.services["intake"].base_url, timeout=15) as client:
+    async with httpx.AsyncClient(base_url=platform.services["intake"].base_url, timeout=15,
+                                 headers=platform.headers) as client:
         answer = await client.post("/v1/complaints", json=complaint_body(uuid4().hex[:8], 0))
         if answer.status_code != 201:
             return [f"intake answered {answer.status_code}"]
         complaint = UUID(answer.json()["id"])
-    async with httpx.AsyncClient(base_url=platform.services["routing"].base_url, timeout=15) as client:
+    async with httpx.AsyncClient(base_url=platform.services["routing"].base_url, timeout=15,
+                                 headers=platform.headers) as client:
         deadline = time.monotonic() + LETTERS_WITHIN_S
         while time.monotonic() < deadline:
             if (await client.get(f"/v1/cases/{complaint}")).status_code == 200:

@@ -1,6 +1,7 @@
 """The platform of a chaos run: the embedded broker and the four services as separate processes, each on a
 database of its own (SQLite files, or throwaway PostgreSQL databases), that can be killed with SIGKILL and
-started again."""
+started again. One admin API key, stored in the four databases once they are migrated, authenticates the load and
+the checks."""
 
 import asyncio
 import contextlib
@@ -19,6 +20,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from services.catalog import SERVICES
+from shared.auth.deps import API_KEY_HEADER
 from shared.broker import EmbeddedBroker, free_port
 from shared.migrations import upgrade
 
@@ -94,11 +96,16 @@ class Platform:
     folder: Path
     urls: dict[str, str]
     broker: EmbeddedBroker
+    api_key: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     @property
     def bootstrap(self) -> str:
         return self.broker.bootstrap
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {API_KEY_HEADER: self.api_key}
 
     def cli_env(self) -> dict[str, str]:
         """What `redress outbox …` and `redress dlq …` need to reach every database and the broker."""

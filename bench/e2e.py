@@ -21,6 +21,9 @@ a free agent (cases that still wait in a queue are counted).
 A rate saturates the platform when the complaints it completes per second fall below 90 % of the offered rate,
 when more than 1 % are not through within the drain time, or when the total latency keeps growing over the run
 (the backlog of a queue that does not keep up) rather than staying level.
+
+One admin API key, stored in the four databases after their migration, goes in X-API-Key on every request the
+load generator and the set-up make.
 """
 
 import asyncio
@@ -56,6 +59,7 @@ from bench.report import (
     write_markdown,
 )
 from services.catalog import SERVICES
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 from shared.contracts import complaint, sla
 from shared.messaging.kafka import ensure_topics
@@ -332,20 +336,22 @@ def staff(most_cases: int, teams: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def platform(folder: Path, bootstrap: str) -> Iterator[dict[str, int]]:
-    """The four services on SQLite files of their own; yields their ports."""
+def platform(folder: Path, bootstrap: str) -> Iterator[tuple[dict[str, int], dict[str, str]]]:
+    """The four services on SQLite files of their own; yields their ports and the headers that authenticate."""
     ports = {name: free_port() for name in SERVICES}
     commands = [processes.service(name, folder / name, bootstrap, port) for name, port in ports.items()]
+    headers = processes.store_key(processes.new_key(Role.ADMIN, name="bench-e2e"), commands)
     with running(commands):
-        yield ports
+        yield ports, headers
 
 
-async def measure_rates(plan: Plan, bootstrap: str, ports: dict[str, int], progress: Tracker) -> list[dict[str, Any]]:
-    routing = httpx.AsyncClient(base_url=f"http://{processes.HOST}:{ports['routing']}", timeout=60)
+async def measure_rates(plan: Plan, bootstrap: str, ports: dict[str, int], headers: dict[str, str],
+                        progress: Tracker) -> list[dict[str, Any]]:
+    routing = httpx.AsyncClient(base_url=f"http://{processes.HOST}:{ports['routing']}", timeout=60, headers=headers)
     teams = (await routing.get("/v1/teams")).raise_for_status().json()
     watcher = Watcher(bootstrap)
     await watcher.start(bootstrap)
-    bodies = Bodies()
+    bodies = Bodies(headers)
     steps: list[dict[str, Any]] = []
     try:
         cases = plan.warmup
@@ -378,8 +384,8 @@ def measure(plan: Plan, progress: Tracker) -> list[dict[str, Any]]:
         broker = EmbeddedBroker(port=free_port(), log_path=folder / "tansu.log")
         with broker:
             progress.note(f"broker at {broker.bootstrap}; starting the four services")
-            with platform(folder, broker.bootstrap) as ports:
-                return uvloop.run(measure_rates(plan, broker.bootstrap, ports, progress))
+            with platform(folder, broker.bootstrap) as (ports, headers):
+                return uvloop.run(measure_rates(plan, broker.bootstrap, ports, headers, progress))
 
 
 def results(plan: Plan, steps: list[dict[str, Any]]) -> dict[str, Any]:

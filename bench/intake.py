@@ -5,7 +5,8 @@ the same machine. Redress is `redress serve intake` on a fresh SQLite file with 
 notification job running against an embedded broker: each 201 is a committed complaint row, its public step, its
 notification and its outbox event. The bare endpoint parses the same body into the same pydantic model
 (ComplaintIn) and answers 201 without storing anything. One load generator (raw asyncio HTTP/1.1 over keep-alive
-connections) sends both the same bodies:
+connections) sends both the same bodies, with the same frontend API key in X-API-Key (intake checks it; its
+cache of keys spares each request the query, as in production; the bare endpoint ignores the header):
 
 - saturation: N connections, each sending its next request as soon as the answer came (closed loop);
 - fixed rate: requests at half of Redress's saturation rate on a schedule (open loop), latency counted from the
@@ -17,7 +18,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -40,6 +41,8 @@ from bench.report import (
     tracker,
 )
 from services.intake.schemas import ComplaintIn
+from shared.auth.keys import IssuedKey
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 
 GOAL_RATIO = 0.5
@@ -95,9 +98,9 @@ def _ms(seconds: float) -> float:
 
 class Bodies:
     """The same submission each time, but from a new customer (new id, so no duplicate and no repeat), with a
-    fixed length so the request head is prepared once."""
+    fixed length so the request head (with `headers`, such as the API key) is prepared once."""
 
-    def __init__(self) -> None:
+    def __init__(self, headers: Mapping[str, str] | None = None) -> None:
         body = ComplaintIn.model_validate({
             "channel": "web", "subject": "Charged twice and the parcel arrived broken",
             "description": DESCRIPTION.format(n="8" * ID_WIDTH),
@@ -107,7 +110,8 @@ class Bodies:
         }).model_dump_json(exclude_none=True).encode()
         head, _, tail = body.partition(("c" * ID_WIDTH).encode())
         self.parts = (head, tail)
-        self.head = (f"POST {PATH} HTTP/1.1\r\nhost: {HOST}\r\ncontent-type: application/json\r\n"
+        extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+        self.head = (f"POST {PATH} HTTP/1.1\r\nhost: {HOST}\r\ncontent-type: application/json\r\n{extra}"
                      f"content-length: {len(body)}\r\n\r\n").encode()
         self.size = len(body)
         self.count = 0
@@ -202,8 +206,11 @@ def bare_app() -> FastAPI:
     return app
 
 
-def intake_server(folder: Path, bootstrap: str, port: int) -> contextlib.AbstractContextManager[Any]:
-    return running([processes.service("intake", folder, bootstrap, port)])
+def intake_server(folder: Path, bootstrap: str, port: int, key: IssuedKey) -> contextlib.AbstractContextManager[Any]:
+    """`redress serve intake` on a fresh database in `folder` that knows `key`."""
+    command = processes.service("intake", folder, bootstrap, port)
+    processes.store_key(key, [command])
+    return running([command])
 
 
 def bare_server(folder: Path, port: int) -> contextlib.AbstractContextManager[Any]:
@@ -222,7 +229,8 @@ class Measured:
 
 def measure(plan: Plan, *, progress: Tracker) -> Measured:
     measured = Measured()
-    bodies = Bodies()
+    key = processes.new_key(Role.FRONTEND, name="bench-intake")  # what a channel's frontend holds
+    bodies = Bodies(processes.auth_headers(key))
     with TemporaryDirectory(prefix="redress-bench-intake-") as name:
         folder = Path(name)
         broker = EmbeddedBroker(port=free_port(), log_path=folder / "tansu.log")
@@ -231,7 +239,7 @@ def measure(plan: Plan, *, progress: Tracker) -> Measured:
             for _ in range(plan.repeat):
                 with bare_server(folder, port := free_port()):
                     measured.bare.append(_phase(port, bodies, plan, progress, "bare FastAPI endpoint"))
-                with intake_server(folder / f"r{len(measured.redress)}", broker.bootstrap, port := free_port()):
+                with intake_server(folder / f"r{len(measured.redress)}", broker.bootstrap, port := free_port(), key):
                     measured.redress.append(_phase(port, bodies, plan, progress, "Redress intake"))
                     if len(measured.redress) == plan.repeat:
                         measured.rate = median([run.rate for run in measured.redress]) / 2
@@ -288,8 +296,8 @@ def markdown(data: dict[str, Any]) -> list[str]:
                      per_second(fixed["requests_per_s"]), "", fixed["p50_ms"], fixed["p99_ms"]])
     header = ["server", "load", "requests/s (median)", f"runs ({data['repeat']})", "p50 ms", "p99 ms"]
     facts = (f"POST {PATH} with a {data['body_bytes']} B JSON body (a new customer each time: no duplicates, no "
-             f"repeats), one uvicorn worker per server, {data['seconds']:.0f} s per phase; measured "
-             f"{data['measured_at']}.")
+             f"repeats) and a frontend API key (checked by Redress), one uvicorn worker per server, "
+             f"{data['seconds']:.0f} s per phase; measured {data['measured_at']}.")
     ratio = (f"Ratio Redress/bare: **{data['ratio']:.0%}** (goal ≥ {GOAL_RATIO:.0%}: "
              f"{'met' if data['met']['ratio'] else 'not met'}); p99 at half of Redress's saturation rate: "
              f"**{fixed.get('p99_ms', '–')} ms** (goal < {GOAL_P99_MS:.0f} ms: "

@@ -4,10 +4,10 @@ The database is intake's own SQLite file, migrated to head, then filled directly
 rows, not through the API: filing a million complaints through intake would take the whole run). The rows look
 like a year of traffic: received evenly over 365 days, 10 complaints per customer, channels, statuses and kinds
 in fixed proportions, 1 % linked duplicates. Then a real intake process (`redress serve intake`, one uvicorn
-worker, its relay and consumer running against an embedded broker) answers one client on one keep-alive
-connection, request after request, for each query shape; every request varies its customer, window or cursor.
-A shape gets up to `requests` requests, but stops after about `shape_s` seconds once it has MIN_REQUESTS (a
-query that sorts the whole table takes many seconds each).
+worker, its relay and consumer running against an embedded broker) answers one client (with an admin API key
+in X-API-Key) on one keep-alive connection, request after request, for each query shape; every request varies
+its customer, window or cursor. A shape gets up to `requests` requests, but stops after about `shape_s` seconds
+once it has MIN_REQUESTS (a query that sorts the whole table takes many seconds each).
 
 Two variants in the same run, one server each: the database as intake's migrations leave it, and the same file
 with PROPOSED_INDEX in place of 0005's index on duplicate_of.
@@ -27,10 +27,12 @@ from typing import Any
 
 import httpx
 
+from bench import processes
 from bench.intake import HOST, intake_server
 from bench.report import Tracker, load_average, machine, markdown_table, now_iso, stderr, tracker
 from services.catalog import SERVICES
 from services.intake.repository import encode_cursor
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 from shared.migrations import upgrade
 
@@ -207,8 +209,10 @@ def measure(plan: Plan, *, progress: Tracker) -> dict[str, Any]:
                 _execute(database, statements)
                 progress.note(f"-- {variant}")
                 variants[variant] = {}
-                with intake_server(database.parent, broker.bootstrap, port := free_port()), \
-                        httpx.Client(base_url=f"http://{HOST}:{port}", timeout=120) as client:
+                key = processes.new_key(Role.ADMIN, name=f"bench-listing-{len(variants)}")  # one per server start
+                with intake_server(database.parent, broker.bootstrap, port := free_port(), key), \
+                        httpx.Client(base_url=f"http://{HOST}:{port}", timeout=120,
+                                     headers=processes.auth_headers(key)) as client:
                     client.get("/v1/complaints", params={"limit": 1, "linked": "all"}).raise_for_status()
                     for shape in SHAPES:
                         found = variants[variant][shape.name] = _measure_shape(client, shape, plan, rng, marks)

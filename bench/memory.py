@@ -28,6 +28,7 @@ from bench.intake import Bodies, at_rate
 from bench.processes import Command, running
 from bench.report import Tracker, load_average, machine, markdown_table, now_iso, stderr, tracker
 from services.catalog import SERVICES
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 
 SAMPLE_S = 0.2
@@ -90,15 +91,25 @@ class Sampler:
             thread.join()
 
 
+@dataclass
+class Started:
+    """The running services (process and port by name) and the headers that authenticate the load."""
+
+    services: dict[str, tuple[subprocess.Popen[bytes], int]]
+    headers: dict[str, str]
+
+
 @contextlib.contextmanager
-def services(folder: Path, bootstrap: str) -> Iterator[dict[str, tuple[subprocess.Popen[bytes], int]]]:
-    """All four services started, each on its own fresh SQLite file and port, ready; stopped whatever happens."""
+def services(folder: Path, bootstrap: str) -> Iterator[Started]:
+    """All four services started, each on its own fresh SQLite file and port, ready, each knowing one frontend
+    key for the load; stopped whatever happens."""
     commands = [processes.service(name, folder / name, bootstrap, free_port()) for name in SERVICES]
+    headers = processes.store_key(processes.new_key(Role.FRONTEND, name="bench-memory"), commands)
     with running(commands) as started:
         for command, process in zip(commands, started, strict=True):
             _wait_ready(process, command)
-        yield {name: (process, command.port) for name, command, process in zip(SERVICES, commands, started,
-                                                                               strict=True)}
+        yield Started({name: (process, command.port) for name, command, process in zip(SERVICES, commands, started,
+                                                                                       strict=True)}, headers)
 
 
 def _wait_ready(process: subprocess.Popen[bytes], command: Command) -> None:
@@ -126,15 +137,16 @@ def measure(plan: Plan, *, progress: Tracker) -> dict[str, Any]:
     with TemporaryDirectory(prefix="redress-bench-memory-") as name:
         folder = Path(name)
         broker = EmbeddedBroker(port=free_port(), log_path=folder / "tansu.log")
-        with broker, services(folder, broker.bootstrap) as running:
+        with broker, services(folder, broker.bootstrap) as platform:
+            running = platform.services
             pids = {service: process.pid for service, (process, _) in running.items()}
             time.sleep(REST_S)
             rest = {service: read_memory(pid)["VmRSS"] for service, pid in pids.items()}
             progress.note("at rest: " + ", ".join(f"{s} {mib(v)} MiB" for s, v in rest.items()))
             sampler = Sampler(pids)
             with sampler.running():
-                run = uvloop.run(at_rate(running["intake"][1], Bodies(), rate=plan.rate, seconds=plan.seconds,
-                                         connections=16))
+                run = uvloop.run(at_rate(running["intake"][1], Bodies(platform.headers), rate=plan.rate,
+                                         seconds=plan.seconds, connections=16))
                 progress.note(f"load: {run.rate:.0f} complaints/s for {run.seconds:.0f} s {run.statuses}")
                 time.sleep(plan.drain_s)
             after = {service: read_memory(pid) for service, pid in pids.items()}

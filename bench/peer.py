@@ -8,7 +8,8 @@ Mail goes to Django's dummy backend: helpdesk renders its new-ticket messages bu
 writes its acknowledgement and leaves delivery to a background job.
 
 Both servers get the same subject, description and submitter e-mail from the load generator of bench/intake.py
-(raw asyncio HTTP/1.1, keep-alive, closed loop with N connections), one after the other in the same run.
+(raw asyncio HTTP/1.1, keep-alive, closed loop with N connections), one after the other in the same run. Each
+side authenticates as its API expects: helpdesk with a DRF token, Redress with a frontend key in X-API-Key.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ from typing import Any
 
 import uvloop
 
+from bench import processes
 from bench.intake import (
     DESCRIPTION,
     HOST,
@@ -36,6 +38,7 @@ from bench.intake import (
 )
 from bench.processes import Command, running
 from bench.report import Tracker, load_average, machine, markdown_table, median, now_iso, per_second, stderr, tracker
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 
 GOAL_RATIO = 30.0
@@ -217,7 +220,8 @@ def _count_tickets(venv: Path, folder: Path) -> int:
 
 def measure(plan: Plan, *, progress: Tracker, venv: Path = VENV) -> Measured:
     measured = Measured(version=ensure_venv(venv, progress))
-    bodies = Bodies()
+    key = processes.new_key(Role.FRONTEND, name="bench-peer")
+    bodies = Bodies(processes.auth_headers(key))
     with TemporaryDirectory(prefix="redress-bench-peer-") as name:
         folder = Path(name)
         broker = EmbeddedBroker(port=free_port(), log_path=folder / "tansu.log")
@@ -228,7 +232,7 @@ def measure(plan: Plan, *, progress: Tracker, venv: Path = VENV) -> Measured:
                 with peer_server(venv, project, port := free_port()):
                     measured.peer.append(_phase(port, TicketBodies(queue), plan, progress, "django-helpdesk"))
                 measured.tickets_stored += _count_tickets(venv, project)
-                with intake_server(folder / f"r{i}", broker.bootstrap, port := free_port()):
+                with intake_server(folder / f"r{i}", broker.bootstrap, port := free_port(), key):
                     measured.redress.append(_phase(port, bodies, plan, progress, "Redress intake"))
     return measured
 

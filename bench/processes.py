@@ -1,5 +1,5 @@
 """Servers as real processes for benchmarks: started together, ready when /health/live answers, stopped whatever
-happens."""
+happens; and the API key a benchmark's load generator sends, stored in the services' databases before they start."""
 
 import asyncio
 import contextlib
@@ -14,6 +14,11 @@ from pathlib import Path
 import httpx
 
 from services.catalog import SERVICES
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.keys import IssuedKey, issue_key
+from shared.auth.provision import store_at
+from shared.auth.roles import Role
+from shared.contracts.complaint import DEFAULT_TENANT
 from shared.migrations import upgrade
 
 HOST = "127.0.0.1"
@@ -33,6 +38,10 @@ class Command:
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    @property
+    def database_url(self) -> str | None:
+        return self.env.get("REDRESS_DATABASE_URL")
 
 
 @contextlib.contextmanager
@@ -83,3 +92,19 @@ def service(name: str, folder: Path, bootstrap: str, port: int, *, database_url:
                    env={"REDRESS_DATABASE_URL": url, "REDRESS_KAFKA_BOOTSTRAP": bootstrap, "REDRESS_PORT": str(port),
                         "REDRESS_HOST": HOST, "REDRESS_LOG_LEVEL": "WARNING", "REDRESS_DATA_DIR": str(folder),
                         **(env or {})})
+
+
+def new_key(*roles: Role, name: str = "bench") -> IssuedKey:
+    """A key for the load generator and checks of one benchmark; `store_key` puts it in each database it uses."""
+    return issue_key(name=name, roles=frozenset(roles or (Role.ADMIN,)), tenant=DEFAULT_TENANT)
+
+
+def store_key(issued: IssuedKey, commands: Sequence[Command]) -> dict[str, str]:
+    """Store `issued` in the (migrated) database of each service command, so every one of them takes it; the
+    headers that send it."""
+    asyncio.run(store_at([url for command in commands if (url := command.database_url)], issued))
+    return auth_headers(issued)
+
+
+def auth_headers(issued: IssuedKey) -> dict[str, str]:
+    return {API_KEY_HEADER: issued.text}

@@ -2,7 +2,8 @@
 sharing one database and one consumer group per service: what a scaled-out deployment runs, on one machine.
 
 The scale-out test and the replica benchmark both start their services here. A replica can be stopped with
-SIGTERM (as a container runtime stops it) and started again on the same port with the same settings."""
+SIGTERM (as a container runtime stops it) and started again on the same port with the same settings. Once the
+databases are migrated, `grant_key` stores one API key in all of them; `headers` sends it."""
 
 import asyncio
 import os
@@ -17,6 +18,9 @@ import httpx
 from cryptography.fernet import Fernet
 
 from services.catalog import SERVICES
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.broker import free_port
 from shared.migrations import upgrade
 
@@ -119,6 +123,7 @@ class ReplicaSet:
     # Replicas of intake share its contact-data key, as a deployment's Secret gives it to every pod; each would
     # otherwise make one of its own in its data folder and could not read what another wrote.
     pii_keys: str = field(default_factory=lambda: Fernet.generate_key().decode())
+    api_key: str | None = None
 
     def env_of(self, service: str, index: int, port: int) -> dict[str, str]:
         prefix = f"REDRESS_{service.upper()}_"
@@ -139,6 +144,19 @@ class ReplicaSet:
     async def migrate(self) -> None:
         for service in self.replicas:
             await upgrade(SERVICES[service].migrations_dir, self.database_urls[service])
+
+    async def grant_key(self, *roles: Role, name: str = "bench") -> str:
+        """One key with `roles` (admin by default) in every service's (migrated) database; kept for `headers`."""
+        urls = [self.database_urls[service] for service in self.replicas]
+        self.api_key = await grant(urls, *(roles or (Role.ADMIN,)), name=name)
+        return self.api_key
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """What authenticates a request to any replica: the key of `grant_key`."""
+        if self.api_key is None:
+            raise RuntimeError("no API key yet: call grant_key() once the databases are migrated")
+        return {API_KEY_HEADER: self.api_key}
 
     async def start(self) -> None:
         """Every replica: the first of each service together, ready before the second ones start (so that start-up

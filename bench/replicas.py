@@ -6,7 +6,7 @@ escalation consumes complaint.classified and emits sla.started (and takes every 
 the partner webhooks). Each run starts the four services as real
 `redress serve <service>` processes (bench/replica_set.py) on PostgreSQL, one temporary database per service
 shared by its replicas, one consumer group per service, against an embedded broker of its own with topics of
-PARTITIONS partitions.
+PARTITIONS partitions. One admin API key, stored in the four databases, authenticates every request.
 
 A run staffs every team (so assignment never waits for a free agent), warms up until every replica of every
 consumer has applied events (so the group has rebalanced onto all of them), then files a fixed backlog of N
@@ -38,6 +38,7 @@ from bench.replica_set import ReplicaSet, applied_events
 from bench.report import Tracker, machine, markdown_table, now_iso, write_json, write_markdown
 from services.catalog import SERVICES
 from services.intake.schemas import MAX_BATCH_ITEMS
+from shared.auth.roles import Role
 from shared.broker import EmbeddedBroker, free_port
 from shared.contracts import dlq_topic
 from shared.messaging.kafka import ensure_topics
@@ -292,6 +293,7 @@ async def run_once(plan: Plan, counts: dict[str, int], *, label: str, progress: 
                 progress.note(f"{label}: starting {sum(counts.values())} processes "
                               f"({', '.join(f'{s} ×{n}' for s, n in counts.items())})")
                 started = time.monotonic()
+                await replicas.grant_key(Role.ADMIN, name="bench-replicas")
                 try:
                     await replicas.start()
                     progress.note(f"{label}: ready after {time.monotonic() - started:.0f} s")
@@ -312,7 +314,7 @@ async def drain(plan: Plan, replicas: ReplicaSet, bootstrap: str, *, label: str,
     watcher = Watcher(bootstrap)
     await watcher.start(bootstrap)
     try:
-        async with httpx.AsyncClient(timeout=300) as client:
+        async with httpx.AsyncClient(timeout=300, headers=replicas.headers) as client:
             routing = replicas.url("routing", 0)
             teams = (await client.get(routing + "/v1/teams")).raise_for_status().json()
             most_cases = plan.complaints + WARMUP * WARMUP_ROUNDS

@@ -1,6 +1,7 @@
 """How a frontend files a complaint with intake and retries safely, with nothing but httpx.
 
     POST /v1/complaints          JSON body (channel, customer, subject, description, ...)
+    X-API-Key: rdk_...           the frontend's API key (see below)
     Idempotency-Key: <key>       one key per complaint the customer submits, the SAME on every retry
 
 Intake answers a retry that carries the same key and the same body with the first answer (201, or 200 when the
@@ -14,9 +15,17 @@ Anything else in 4xx means the request itself is wrong and will stay wrong: do n
 Errors come as RFC 9457 `application/problem+json`: `title`, `status`, `detail`, `instance`, a `request_id`
 to quote to support, and for 422 an `errors` list of {loc, msg, type}, one per invalid field.
 
+Intake files complaints only for callers with an API key of the frontend role. An operator makes one with
+
+    redress keys create --role frontend --name web-form     (the key is shown once: keep it in a secret store)
+
+and `make run` (`redress run`) makes an admin key for development, prints it and keeps it in var/dev-api-key.
+The script takes the key from --api-key, else from the REDRESS_API_KEY environment variable, else from
+var/dev-api-key (relative to the working directory) when that file exists. Without a key intake answers 401.
+
 Run it (the URL can also come from REDRESS_INTAKE_URL):
 
-    python examples/submit_complaint.py --url http://127.0.0.1:8001 --customer-id c-1001 \\
+    REDRESS_API_KEY=rdk_... python examples/submit_complaint.py --url http://127.0.0.1:8001 --customer-id c-1001 \\
         --email ann@example.com --subject "Charged twice" --description "Order 88231 was billed twice."
 """
 
@@ -25,13 +34,20 @@ import asyncio
 import os
 import random
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import httpx
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+API_KEY_HEADER = "X-API-Key"
+API_KEY_ENV = "REDRESS_API_KEY"
+DEV_KEY_FILE = Path("var/dev-api-key")  # where `redress run` keeps its development key
+KEY_HELP = (f"a frontend API key: --api-key, env {API_KEY_ENV}, or the development key in {DEV_KEY_FILE} that "
+            "`make run` writes; an operator makes one with `redress keys create --role frontend`")
 
 
 class Problem(Exception):
@@ -118,10 +134,23 @@ def _seconds(retry_after: str | None) -> float | None:
         return None
 
 
+def api_key(given: str | None, environ: Mapping[str, str], dev_key_file: Path = DEV_KEY_FILE) -> str | None:
+    """The key to send: the one given, else $REDRESS_API_KEY, else the development key when its file exists."""
+    if given:
+        return given
+    if environ.get(API_KEY_ENV):
+        return environ[API_KEY_ENV]
+    if dev_key_file.is_file():
+        return dev_key_file.read_text().strip() or None
+    return None
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="File a complaint with Redress intake, retrying safely.")
+    parser = argparse.ArgumentParser(description="File a complaint with Redress intake, retrying safely.",
+                                     epilog=f"API key: {KEY_HELP}.")
     parser.add_argument("--url", default=os.environ.get("REDRESS_INTAKE_URL", "http://127.0.0.1:8001"),
                         help="intake's base URL (env REDRESS_INTAKE_URL)")
+    parser.add_argument("--api-key", help=f"the frontend's API key (else env {API_KEY_ENV}, else {DEV_KEY_FILE})")
     parser.add_argument("--channel", default="web")
     parser.add_argument("--customer-id", required=True)
     parser.add_argument("--name")
@@ -142,11 +171,15 @@ def complaint_of(args: argparse.Namespace) -> dict[str, Any]:
 async def cli(argv: list[str] | None = None) -> int:
     """The script: 0 when filed, 1 when intake refused it (the problem is printed), 2 when it gave up."""
     args = parse(argv)
-    async with httpx.AsyncClient(base_url=args.url, timeout=10.0) as client:
+    key = api_key(args.api_key, os.environ)
+    headers = {API_KEY_HEADER: key} if key else {}
+    async with httpx.AsyncClient(base_url=args.url, timeout=10.0, headers=headers) as client:
         try:
             filed = await submit_complaint(client, complaint_of(args), key=args.key)
         except Problem as problem:
             print(f"Refused: {problem}", file=sys.stderr)
+            if problem.status in (401, 403):
+                print(f"Intake needs {KEY_HELP}.", file=sys.stderr)
             return 1
         except GaveUp as exc:
             print(f"Not sure it was filed: {exc}", file=sys.stderr)

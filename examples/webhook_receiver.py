@@ -27,6 +27,17 @@ Run it (WEBHOOK_SECRETS may hold several secrets, comma-separated, e.g. while ro
 
     WEBHOOK_SECRETS=whsec_... python examples/webhook_receiver.py --port 8080 --inbox webhooks.sqlite
     # then subscribe http://<host>:8080/webhooks/redress in escalation, or use it as a callback_url
+
+or let it subscribe itself once, with escalation at http://127.0.0.1:8003, and keep the secret it prints:
+
+    REDRESS_API_KEY=rdk_... python examples/webhook_receiver.py --subscribe http://127.0.0.1:8003 \\
+        --filter 'redress.sla.*' --port 8080
+
+Subscribing (POST /v1/webhooks) needs an API key of the partner role. An operator makes one with
+`redress keys create --role partner --name acme`; `make run` (`redress run`) makes an admin key for development
+and keeps it in var/dev-api-key. The key comes from --api-key, else the REDRESS_API_KEY environment variable,
+else var/dev-api-key (relative to the working directory) when that file exists. Receiving needs no key: the
+signature is the proof.
 """
 
 import argparse
@@ -37,7 +48,11 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from standardwebhooks import Webhook
@@ -51,6 +66,9 @@ log = logging.getLogger("webhook_receiver")
 
 PATH = "/webhooks/redress"
 REQUIRED_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+API_KEY_HEADER = "X-API-Key"
+API_KEY_ENV = "REDRESS_API_KEY"
+DEV_KEY_FILE = Path("var/dev-api-key")  # where `redress run` keeps its development key
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -164,20 +182,73 @@ def create_app(secrets: list[str], inbox: Inbox, *, handle: Handler = log_it, ke
     return Starlette(routes=[Route(PATH, receive, methods=["POST"])], lifespan=lifespan)
 
 
+def api_key(given: str | None, environ: Mapping[str, str], dev_key_file: Path = DEV_KEY_FILE) -> str | None:
+    """The key to send: the one given, else $REDRESS_API_KEY, else the development key when its file exists."""
+    if given:
+        return given
+    if environ.get(API_KEY_ENV):
+        return environ[API_KEY_ENV]
+    if dev_key_file.is_file():
+        return dev_key_file.read_text().strip() or None
+    return None
+
+
+class NotSubscribed(Exception):
+    """Escalation refused the subscription (e.g. 401 without a key, 403 with a key of the wrong role)."""
+
+
+def subscribe(escalation_url: str, receiver_url: str, *, filters: list[str], key: str | None) -> dict[str, Any]:
+    """Subscribe `receiver_url` at escalation (POST /v1/webhooks) with the partner's API key; the subscription,
+    with its secret, which escalation shows only this once."""
+    body = json.dumps({"url": receiver_url, "filters": filters, "description": "webhook_receiver.py"}).encode()
+    headers = {"Content-Type": "application/json", **({API_KEY_HEADER: key} if key else {})}
+    request = urllib.request.Request(escalation_url.rstrip("/") + "/v1/webhooks", data=body, headers=headers,
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        problem = error.read().decode(errors="replace")[:500]
+        raise NotSubscribed(f"escalation answered {error.code}: {problem}") from None
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ.get
-    parser = argparse.ArgumentParser(description="Receive and verify Redress's signed webhooks.")
+    parser = argparse.ArgumentParser(
+        description="Receive and verify Redress's signed webhooks.",
+        epilog=f"Subscribing needs a partner API key: --api-key, env {API_KEY_ENV}, or the development key in "
+               f"{DEV_KEY_FILE} that `make run` writes; an operator makes one with `redress keys create --role "
+               "partner`. Receiving needs none.")
     parser.add_argument("--secret", action="append", dest="secrets",
                         help="a signing secret (whsec_…), repeatable (env WEBHOOK_SECRETS, comma-separated)")
     parser.add_argument("--host", default=env("WEBHOOK_HOST", "127.0.0.1"), help="env WEBHOOK_HOST")
     parser.add_argument("--port", type=int, default=int(env("WEBHOOK_PORT", "8080")), help="env WEBHOOK_PORT")
     parser.add_argument("--inbox", default=env("WEBHOOK_INBOX", "webhooks.sqlite"),
                         help="the SQLite file of received messages (env WEBHOOK_INBOX)")
+    parser.add_argument("--subscribe", metavar="ESCALATION_URL",
+                        help="first subscribe this receiver at escalation's base URL and take the secret it gives")
+    parser.add_argument("--filter", action="append", dest="filters",
+                        help="event types to subscribe to, as shell patterns, repeatable (default: redress.*)")
+    parser.add_argument("--public-url", help="the URL escalation calls (default: http://<host>:<port>" + PATH + ")")
+    parser.add_argument("--api-key", help=f"the partner's API key, to subscribe (else env {API_KEY_ENV}, else "
+                                          f"{DEV_KEY_FILE})")
     args = parser.parse_args(argv)
     args.secrets = args.secrets or [s for s in env("WEBHOOK_SECRETS", "").split(",") if s]
-    if not args.secrets:
-        parser.error("give a secret with --secret or WEBHOOK_SECRETS")
+    if not args.secrets and not args.subscribe:
+        parser.error("give a secret with --secret or WEBHOOK_SECRETS, or --subscribe to get one")
     return args
+
+
+def subscribed_secrets(args: argparse.Namespace) -> list[str]:
+    """The secrets to verify with: those given, and the new subscription's when --subscribe asked for one."""
+    if not args.subscribe:
+        return args.secrets
+    receiver_url = args.public_url or f"http://{args.host}:{args.port}{PATH}"
+    subscription = subscribe(args.subscribe, receiver_url, filters=args.filters or ["redress.*"],
+                             key=api_key(args.api_key, os.environ))
+    # Shown once by escalation: keep it, and start with --secret next time rather than subscribing again.
+    print(f"subscribed {receiver_url} as {subscription['id']}; its secret: {subscription['secret']}", flush=True)
+    return [*args.secrets, subscription["secret"]]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -185,6 +256,10 @@ def main(argv: list[str] | None = None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     args = parse(argv)
+    try:
+        args.secrets = subscribed_secrets(args)
+    except (NotSubscribed, OSError) as exc:
+        sys.exit(f"could not subscribe: {exc}")
     inbox = Inbox(args.inbox)
     try:
         uvicorn.run(create_app(args.secrets, inbox), host=args.host, port=args.port)

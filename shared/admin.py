@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 from shared.broker import BrokerUnavailable, wait_for_kafka
 from shared.deps import runtime_of
 from shared.errors import DomainError
@@ -16,7 +18,7 @@ from shared.runtime import ServiceRuntime
 
 BROKER_WAIT_S = 5.0
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"])
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(requires(Role.PARTNER))])
 
 TopicName = Annotated[str, Field(pattern=replay.TOPIC_NAME.pattern, examples=["redress.complaint.v1.replay-acme"])]
 EventType = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,200}$", examples=["redress.complaint.received.v1"])]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.auth.deps import public
 from shared.errors import DomainError
 from shared.logs import current_request_id, log_context
 from shared.metrics import Metrics
@@ -206,7 +207,7 @@ async def bind_complaint_id(request: Request) -> AsyncIterator[None]:
 
 
 def health_router() -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], dependencies=[Depends(public())])  # probes and scrapers carry no key
 
     @router.get("/health/live", summary="The process is up")
     async def live() -> dict[str, str]:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from shared import admin
 from shared.audit.api import router as audit_router
+from shared.auth.declarations import declare_access
 from shared.contracts import Event
 from shared.db import UnitOfWork
 from shared.http import DEFAULT_MAX_BODY_BYTES, create_service_app
@@ -33,4 +34,5 @@ def build_service_app(settings: ServiceSettings, *, description: str, handlers: 
         app.include_router(router)
     app.include_router(admin.router)
     app.include_router(audit_router)
+    declare_access(app)
     return app

@@ -53,6 +53,23 @@ class ServiceSettings(BaseSettings):
     rate_limit_per_key: str = Field("6000/minute", description="Requests with one API key to the public endpoints, "
                                     "per replica; off for none.")
 
+    auth_jwt_jwks_url: str | None = Field(None, description="JWKS URL of the identity provider whose staff bearer "
+                                          "tokens this service accepts (OIDC jwks_uri); no tokens without it or "
+                                          "auth_jwt_public_key.")
+    auth_jwt_public_key: str | None = Field(None, description="PEM public key that signs staff tokens, instead of "
+                                            "a JWKS URL.")
+    auth_jwt_issuer: str | None = Field(None, description="Required iss of staff tokens; not checked when unset.")
+    auth_jwt_audience: str | None = Field(None, description="Required aud of staff tokens; not checked when unset.")
+    auth_jwt_algorithms: str = Field("RS256", description="Signing algorithms accepted for staff tokens, "
+                                     "comma-separated; asymmetric only (RS*, PS*, ES*, EdDSA).")
+    auth_jwt_roles_claim: str = Field("roles", description="Claim with the Redress role names: a list or a "
+                                      "space-separated string; a dotted path reaches into an object.")
+    auth_jwt_tenant_claim: str = Field("tenant", description="Claim with the tenant; default tenant when absent.")
+    auth_jwt_queues_claim: str = Field("queues", description="Claim with the staff member's queues (optional).")
+    auth_jwt_leeway_s: float = Field(30.0, ge=0, le=300, description="Clock skew allowed on exp, nbf and iat.")
+    auth_key_cache_s: float = Field(10.0, ge=0, description="How long a checked API key is remembered, so that "
+                                    "requests cost no key query; a revocation takes effect within this time.")
+
     consumer_group: str | None = Field(None, description="Consumer group; default: redress-<service>.")
     consumer_max_attempts: int = Field(5, ge=1, description="Tries before an event goes to the DLQ.")
     consumer_backoff_s: float = Field(0.2, gt=0, description="First retry delay; doubles on each try.")
@@ -68,6 +85,47 @@ class ServiceSettings(BaseSettings):
 
         parse_limit(value)
         return value
+
+    @field_validator("auth_jwt_jwks_url", "auth_jwt_public_key", "auth_jwt_issuer", "auth_jwt_audience",
+                     mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("auth_jwt_jwks_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("auth_jwt_algorithms")
+    @classmethod
+    def _asymmetric_algorithms(cls, value: str) -> str:
+        from shared.auth.tokens import parse_algorithms  # imports PyJWT: not when this module is imported
+
+        parse_algorithms(value)
+        return value
+
+    @field_validator("auth_jwt_public_key")
+    @classmethod
+    def _public_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            from shared.auth.tokens import load_public_key
+
+            load_public_key(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_token_key_source(self) -> "ServiceSettings":
+        if self.auth_jwt_jwks_url and self.auth_jwt_public_key:
+            raise ValueError("set auth_jwt_jwks_url or auth_jwt_public_key, not both")
+        if self.auth_jwt_public_key:
+            from shared.auth.tokens import check_key_fits, load_public_key, parse_algorithms
+
+            check_key_fits(load_public_key(self.auth_jwt_public_key),
+                           algorithms=parse_algorithms(self.auth_jwt_algorithms))
+        return self
 
     @model_validator(mode="after")
     def _heartbeat_below_session(self) -> "ServiceSettings":

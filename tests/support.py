@@ -412,3 +412,22 @@ async def serving(app: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+# --- Credentials: every endpoint but health, metrics, docs and the customer's pages needs an API key. ---
+
+import httpx  # noqa: E402
+
+from shared.auth.deps import API_KEY_HEADER  # noqa: E402
+from shared.auth.provision import grant  # noqa: E402
+from shared.auth.roles import Role  # noqa: E402
+
+
+async def authorised(client: httpx.AsyncClient, database_urls: str | list[str], *roles: Role,
+                     name: str = "test") -> str:
+    """A new key with `roles` (admin by default) stored in the service's migrated database(s), sent from now on by
+    `client` in X-API-Key; returns the key's text."""
+    urls = [database_urls] if isinstance(database_urls, str) else database_urls
+    key = await grant(urls, *(roles or (Role.ADMIN,)), name=name)
+    client.headers[API_KEY_HEADER] = key
+    return key

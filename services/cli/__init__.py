@@ -2,7 +2,7 @@
 
 import typer
 
-from services.cli import audit, database, docs, events, messaging, running
+from services.cli import audit, database, docs, events, keys, messaging, running
 from services.feedback.analytics import cli as analytics_cli
 from services.intake.cli import intake_app
 from services.routing.classifier.cli import classifier_app
@@ -16,6 +16,7 @@ messaging.register(app)
 events.register(app)
 docs.register(app)
 audit.register(app)
+keys.register(app)
 analytics_cli.register(app)
 app.add_typer(intake_app, name="intake")
 app.add_typer(routing_app, name="routing")

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from services.catalog import SERVICES, ServiceSpec, pick
 from services.cli.options import fail
+from shared.auth.dev_key import FILE_NAME, ensure_dev_key
 from shared.broker import EmbeddedBroker, port_is_open
 from shared.migrations import upgrade
 
@@ -53,6 +54,9 @@ def broker(port: int = typer.Option(9092, help="Port to listen on (127.0.0.1).")
 
 def run(with_broker: bool = typer.Option(True, "--broker/--no-broker",
                                          help="Start the embedded broker if nothing answers on the bootstrap."),
+        dev_key: bool = typer.Option(True, "--dev-key/--no-dev-key",
+                                     help="Create (or reuse) an admin API key in every database, print it and "
+                                     "keep it in <data dir>/dev-api-key: for development only."),
         services: list[str] = typer.Argument(None, help="Services to run (default: all four).")) -> None:
     specs = pick(services) if services else list(SERVICES.values())
     _stop_on_sigterm()
@@ -60,6 +64,7 @@ def run(with_broker: bool = typer.Option(True, "--broker/--no-broker",
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
         _migrate(specs)
+        key_text = _dev_key(specs) if dev_key else None
         if with_broker:
             embedded = _broker_if_needed(specs[0])
             if embedded is not None:
@@ -68,6 +73,8 @@ def run(with_broker: bool = typer.Option(True, "--broker/--no-broker",
         children = {spec.name: _spawn(spec) for spec in specs}
         _wait_until_ready(specs, children)
         _print_urls(specs)
+        if key_text:
+            console.print(f"  admin key   {key_text}   (X-API-Key; development only)", soft_wrap=True)
         _wait_while(lambda: all(child.poll() is None for child in children.values()))
         stopped = [f"{name} (exit code {c.returncode})" for name, c in children.items() if c.poll() is not None]
         fail(f"{', '.join(stopped)} stopped; stopping the rest")
@@ -91,6 +98,13 @@ def _migrate(specs: list[ServiceSpec]) -> None:
     for spec in specs:
         asyncio.run(upgrade(spec.migrations_dir, spec.settings().resolved_database_url))
     console.print(f"databases migrated: {', '.join(s.name for s in specs)}")
+
+
+def _dev_key(specs: list[ServiceSpec]) -> str:
+    path = specs[0].settings().data_dir / FILE_NAME
+    text, made = ensure_dev_key(path, [spec.settings().resolved_database_url for spec in specs])
+    console.print(f"development admin key {'created' if made else 'reused'}: {path}")
+    return text
 
 
 def _broker_if_needed(spec: ServiceSpec) -> EmbeddedBroker | None:

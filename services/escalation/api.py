@@ -1,16 +1,18 @@
-"""Routes of a complaint's SLA: its clocks and escalations."""
+"""Routes of a complaint's SLA: its clocks and escalations, for agents and supervisors."""
 
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from services.escalation import service
 from services.escalation.deps import UowDep
 from services.escalation.schemas import ComplaintSlaOut
+from shared.auth.deps import requires
+from shared.auth.roles import STAFF
 
-router = APIRouter(prefix="/v1", tags=["sla"])
+router = APIRouter(prefix="/v1", tags=["sla"], dependencies=[Depends(requires(*STAFF))])
 UNKNOWN_COMPLAINT: dict[int | str, dict[str, Any]] = {404: {"description": "No SLA record of this complaint"}}
 
 

@@ -1,10 +1,16 @@
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.params import Depends as DependsParam
 
 from services.escalation.settings import EscalationSettings
 from services.escalation.uow import EscalationUow
+from shared.audit.deps import ActorDep
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 from shared.deps import new_uow, settings_of
+
+__all__ = ["ADMINS", "SUPERVISORS", "ActorDep", "SettingsDep", "UowDep"]
 
 
 def escalation_uow(request: Request) -> EscalationUow:
@@ -13,11 +19,8 @@ def escalation_uow(request: Request) -> EscalationUow:
     return uow
 
 
-def actor_of(x_actor: Annotated[str | None, Header(max_length=200)] = None) -> str:
-    """Who makes a change, from the X-Actor header; `anonymous` when it is missing."""
-    return (x_actor or "").strip() or "anonymous"
-
-
 UowDep = Annotated[EscalationUow, Depends(escalation_uow)]
 SettingsDep = Annotated[EscalationSettings, Depends(settings_of)]
-ActorDep = Annotated[str, Depends(actor_of)]
+# Configuration (policies, calendars, the ladder): supervisors read it, admins change it.
+SUPERVISORS: list[DependsParam] = [Depends(requires(Role.SUPERVISOR))]
+ADMINS: list[DependsParam] = [Depends(requires())]

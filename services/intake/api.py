@@ -24,11 +24,17 @@ from services.intake.schemas import (
     TrackingOut,
     WithdrawalIn,
 )
+from shared.auth.deps import public, requires
+from shared.auth.roles import Role
 from shared.contracts.complaint import Channel, ComplaintKind
 from shared.http import NOT_JSON, problem_doc, require_json
 from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
 router = APIRouter(prefix="/v1", tags=["complaints"])
+# Frontends file complaints; staff read them. The listing shows contact data, so it is for staff only.
+FILING = Depends(requires(Role.FRONTEND))
+READING = Depends(requires(Role.FRONTEND, Role.AGENT, Role.SUPERVISOR))
+LISTING = Depends(requires(Role.AGENT, Role.SUPERVISOR))
 # Its own body limit (settings.max_batch_body_bytes), set up in app.py.
 BATCH_PATH = "/v1/complaints:batch"
 
@@ -42,7 +48,7 @@ IdempotencyKey = Annotated[str | None, Header(
 
 
 @router.post(
-    "/complaints", status_code=201, response_model=AcknowledgementOut, dependencies=[Depends(require_json)],
+    "/complaints", status_code=201, response_model=AcknowledgementOut, dependencies=[FILING, Depends(require_json)],
     summary="Submit a complaint, suggestion or praise",
     responses={**NOT_JSON, 200: {"model": AcknowledgementOut,
                      "description": "Linked to the customer's near-identical recent open complaint: id, "
@@ -52,12 +58,17 @@ IdempotencyKey = Annotated[str | None, Header(
 async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
                  idempotency_key: IdempotencyKey = None) -> Response:
     answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
+    return acknowledgement_response(answer)
+
+
+def acknowledgement_response(answer: service.Answer) -> Response:
+    """The filing's answer as it was first given, marked when it is a retry's replay."""
     headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
     return Response(answer.body, status_code=answer.status_code, media_type="application/json", headers=headers)
 
 
 @router.post(
-    BATCH_PATH.removeprefix(router.prefix), dependencies=[Depends(require_json)], responses=NOT_JSON,
+    BATCH_PATH.removeprefix(router.prefix), dependencies=[FILING, Depends(require_json)], responses=NOT_JSON,
     summary="Submit up to 500 complaints at once",
     description="Each item is validated and filed on its own, exactly as POST /v1/complaints would file it; a "
     "bad item never stops the others. The answer lists every item's status in the items' order.",
@@ -67,7 +78,7 @@ async def submit_batch(body: BatchIn, uow: UowDep, settings: SettingsDep) -> Bat
     return BatchOut.of(results)
 
 
-@router.get("/complaints", summary="List complaints, newest first")
+@router.get("/complaints", summary="List complaints, newest first", dependencies=[LISTING])
 async def list_complaints(
     uow: UowDep,
     channel: Channel | None = None,
@@ -92,7 +103,7 @@ async def list_complaints(
                          next_cursor=next_cursor)
 
 
-@router.get("/complaints/{complaint_id}", summary="One complaint as filed", responses=NOT_FOUND)
+@router.get("/complaints/{complaint_id}", summary="One complaint as filed", responses=NOT_FOUND, dependencies=[READING])
 async def get_complaint(complaint_id: UUID, uow: UowDep) -> ComplaintOut:
     complaint = await service.get_complaint(uow, complaint_id)
     customer = CustomerOut(id=complaint.customer_id, name=complaint.customer_name, email=complaint.customer_email,
@@ -106,8 +117,9 @@ def _columns(complaint: object) -> dict[str, object]:
             if name not in {"customer", "submission_id"}}
 
 
-track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"], dependencies=[Depends(public_rate_limit)],
-                           responses=TOO_MANY_REQUESTS)
+# Anyone may call these: the customer proves who they are with the verification each request carries.
+track_router = APIRouter(prefix="/v1/track", tags=["customer tracking"],
+                         dependencies=[Depends(public()), Depends(public_rate_limit)], responses=TOO_MANY_REQUESTS)
 TrackingNumber = Annotated[str, Path(max_length=40, description="As the customer has it, e.g. RD-7K3M-9QX2-T; "
                                      "case, spaces and O/0, I/1 mix-ups are forgiven.")]
 

@@ -1,6 +1,6 @@
 """`redress intake import FILE`: files the complaints of a CSV or NDJSON file through the running intake service's
-public batch API, as any frontend would. `redress intake rotate-pii-key`: re-encrypts the stored contact data under
-the newest key."""
+batch API with a frontend's API key, as any frontend would. `redress intake rotate-pii-key`: re-encrypts the
+stored contact data under the newest key."""
 
 import asyncio
 import io
@@ -26,6 +26,7 @@ from services.intake.pii_keys import NoKeys, pii_cipher
 from services.intake.rotation import Tally, count_rows, rotate, sealed_columns
 from services.intake.schemas import MAX_BATCH_ITEMS
 from services.intake.settings import IntakeSettings
+from shared.auth.deps import API_KEY_HEADER
 from shared.db import Database
 
 console = Console()
@@ -53,9 +54,11 @@ def import_complaints(
     url: str = typer.Option("http://127.0.0.1:8001", help="Base URL of the running intake service."),
     batch_size: int = typer.Option(200, min=1, max=MAX_BATCH_ITEMS, help="Complaints per request."),
     errors: Path = typer.Option(None, "--errors", help="Write every rejected row with its reasons here (NDJSON)."),
+    api_key: str = typer.Option(None, "--api-key", envvar="REDRESS_API_KEY", show_default=False,
+                                help="A key with the frontend role (redress keys create --role frontend)."),
 ) -> None:
     rows = _read(file, fmt)
-    outcomes = _send(rows, url=url, batch_size=batch_size)
+    outcomes = _send(rows, url=url, batch_size=batch_size, api_key=api_key)
     _summarise(outcomes)
     if errors is not None:
         _write_rejections(errors, outcomes)
@@ -79,10 +82,11 @@ def _usage_error(message: str) -> NoReturn:
     fail(message, code=2)
 
 
-def _send(rows: list[importing.Row], *, url: str, batch_size: int) -> list[Outcome]:
+def _send(rows: list[importing.Row], *, url: str, batch_size: int, api_key: str | None) -> list[Outcome]:
     outcomes = [Outcome(row.line, REJECTED, row.problem) for row in rows if row.body is None]
     readable = [row for row in rows if row.body is not None]
-    with _progress(total=len(rows)) as advance, httpx.Client(base_url=url, timeout=120.0) as client:
+    headers = {API_KEY_HEADER: api_key} if api_key else {}
+    with _progress(total=len(rows)) as advance, httpx.Client(base_url=url, timeout=120.0, headers=headers) as client:
         advance(len(outcomes))
         for start in range(0, len(readable), batch_size):
             chunk = readable[start:start + batch_size]
@@ -106,6 +110,9 @@ def _post(client: httpx.Client, chunk: list[importing.Row]) -> list[Outcome]:
     except httpx.TransportError as exc:
         _usage_error(f"cannot reach the intake service at {client.base_url} ({exc}); is it running "
                      "(redress serve intake)? Importing the file again later files no row twice.")
+    if response.status_code in (401, 403):  # no row can get through: stop, as for an unreachable service
+        _usage_error(f"the intake service refused the import: {_detail(response)}. Pass a key with the frontend "
+                     "role in --api-key or REDRESS_API_KEY.")
     if response.status_code != 200:
         reason = f"the service answered {response.status_code}: {_detail(response)}"
         return [Outcome(row.line, REJECTED, reason) for row in chunk]

@@ -27,11 +27,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.intake.encryption import EncryptedJSON, EncryptedText
 from shared.audit.tables import include_audit_tables
+from shared.auth.tables import include_auth_tables
 from shared.contracts.complaint import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()
 include_audit_tables(metadata)  # the audit log every service keeps
+include_auth_tables(metadata)  # the API keys every service checks
 
 
 class Base(DeclarativeBase):

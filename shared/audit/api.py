@@ -8,12 +8,14 @@ from fastapi import APIRouter, Depends, Query
 
 from shared.audit.log import AuditFilter, page
 from shared.audit.schemas import AuditEntryOut, AuditPage
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 from shared.deps import runtime_of
 from shared.errors import InvalidInput
 from shared.http import problem_doc
 from shared.runtime import ServiceRuntime
 
-router = APIRouter(prefix="/v1", tags=["audit"])
+router = APIRouter(prefix="/v1", tags=["audit"], dependencies=[Depends(requires(Role.SUPERVISOR))])
 RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
 Text = Annotated[str | None, Query(min_length=1, max_length=200)]
 # Sequence numbers are 64-bit; a cursor is one of them in decimal digits.

@@ -1,16 +1,21 @@
 """The four services in-process, each inside its lifespan on a fresh database of its own and a consumer group of
-its own, talking to each other only over the real broker; and a log of every event on the topics they share."""
+its own, talking to each other only over the real broker; and a log of every event on the topics they share.
+The staff's clients carry one admin API key, stored in the four databases; the customer's carry none."""
 
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
 from aiokafka.structs import ConsumerRecord
 
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import dlq_topic
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.feedback import TOPIC as FEEDBACK_TOPIC
@@ -32,15 +37,19 @@ DEADLINE_S = 90.0
 
 @dataclass
 class Platform:
-    """The four running services' HTTP clients, the broker they share and the groups they read it with."""
+    """The four running services' HTTP clients, the broker they share and the groups they read it with. The
+    clients named after the services send an admin key; the customer's (tracking, survey) send no credentials."""
 
     intake: httpx.AsyncClient
     routing: httpx.AsyncClient
     escalation: httpx.AsyncClient
     feedback: httpx.AsyncClient
+    customer_intake: httpx.AsyncClient
+    customer_feedback: httpx.AsyncClient
     bootstrap: str
     groups: dict[str, str]
     log: EventLog
+    api_key: str
 
     async def dead_letters(self, complaint_ids: set[UUID]) -> list[ConsumerRecord]:
         """Letters on the shared topics' DLQs that are about these complaints or were parked by these services."""
@@ -78,5 +87,16 @@ async def platform(tmp_path: Path, broker) -> AsyncIterator[Platform]:
         feedback = await stack.enter_async_context(running_feedback(feedback_settings(
             urls["feedback"], bootstrap, consumer_group=groups["feedback"], survey_delay_s=0.2, survey_poll_s=0.05,
             reports_dir=tmp_path / "reports", **fast)))
-        yield Platform(intake=intake.client, routing=routing.client, escalation=escalation.client,
-                       feedback=feedback.client, bootstrap=bootstrap, groups=groups, log=log)
+        key = await grant(urls.values(), Role.ADMIN, name="e2e")  # the services have migrated their databases
+        clients = (intake.client, routing.client, escalation.client, feedback.client)
+        for client in clients:
+            client.headers[API_KEY_HEADER] = key
+        customer_intake = await stack.enter_async_context(anonymous(intake.app, "http://intake"))
+        customer_feedback = await stack.enter_async_context(anonymous(feedback.app, "http://feedback"))
+        yield Platform(*clients, customer_intake, customer_feedback, bootstrap=bootstrap, groups=groups, log=log,
+                       api_key=key)
+
+
+def anonymous(app: Any, base_url: str) -> httpx.AsyncClient:
+    """A client of an app already running, without credentials: what a customer's browser sends."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)

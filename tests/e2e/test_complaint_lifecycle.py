@@ -1,6 +1,7 @@
 """A whole complaint across the four services, which talk only over the broker: filed at intake, classified and
 assigned by routing, timed by escalation, worked by an agent, surveyed by feedback and closed on the customer's
-good answer; the customer follows it on intake's tracking page all along."""
+good answer; the customer follows it on intake's tracking page all along. Staff calls carry an admin key; the
+customer's (tracking, survey) carry no credentials."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -93,7 +94,7 @@ async def assigned_case(platform: Platform, complaint_id: UUID) -> dict[str, Any
 
 async def tracking(platform: Platform, number: str, verification: str, predicate: Callable[[Any], Any], *,
                    what: str) -> dict[str, Any]:
-    return await answer_when(platform.intake, f"/v1/track/{number}", predicate, what=f"tracking: {what}",
+    return await answer_when(platform.customer_intake, f"/v1/track/{number}", predicate, what=f"tracking: {what}",
                              verification=verification)
 
 
@@ -108,9 +109,9 @@ async def answer_survey(platform: Platform, number: str, verification: str, *, l
                           what="survey invitation")
     url = next(s["text"] for s in view["history"] if s["kind"] == "survey")
     token = url.rsplit("/s/", 1)[1]
-    survey = body_of(await platform.feedback.get(f"/v1/surveys/{token}"))
+    survey = body_of(await platform.customer_feedback.get(f"/v1/surveys/{token}"))
     assert (survey["state"], survey["language"], survey["tracking_number"]) == ("sent", language, number)
-    answered = body_of(await platform.feedback.post(f"/v1/surveys/{token}/answers", json=HAPPY), 201)
+    answered = body_of(await platform.customer_feedback.post(f"/v1/surveys/{token}/answers", json=HAPPY), 201)
     assert answered["state"] == "answered", answered
     return token
 

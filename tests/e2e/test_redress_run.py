@@ -1,5 +1,6 @@
 """`redress run`, as `make run` calls it: migrates, starts the embedded broker and the four services, prints
-their URLs, and stops everything on SIGTERM."""
+their URLs and a development key (admin, kept in <data dir>/dev-api-key, known to all four), and stops everything
+on SIGTERM."""
 
 import contextlib
 import os
@@ -14,9 +15,18 @@ import httpx
 import pytest
 
 from services.catalog import SERVICES
+from shared.auth.deps import API_KEY_HEADER
 from shared.broker import free_port, port_is_open
 
 pytestmark = pytest.mark.slow
+
+# Generous: bounds that end a stuck run, not speed targets. Migrating four databases, storing the development
+# key in each and starting four services take over a minute on two busy cores.
+READY_WITHIN_S = 180
+
+# An endpoint of each service behind the key check, answered 200 to an admin.
+GUARDED = {"intake": "/v1/complaints", "routing": "/v1/teams", "escalation": "/v1/sla/policies",
+           "feedback": "/v1/actions"}
 
 
 def _wait_for(predicate, *, timeout: float) -> bool:
@@ -61,16 +71,30 @@ def redress_run(folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], dict[st
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def dev_key(folder: Path) -> str:
+    """The key `redress run` wrote for development, as a developer's tools read it."""
+    return (folder / "dev-api-key").read_text().strip()
+
+
+def _statuses(ports: dict[str, int], headers: dict[str, str]) -> dict[str, int]:
+    return {name: httpx.get(f"http://127.0.0.1:{ports[name]}{path}", headers=headers, timeout=10).status_code
+            for name, path in GUARDED.items()}
+
+
 def _nothing_left(ports: dict[str, int], broker_port: int) -> bool:
     return not any(port_is_open("127.0.0.1", port) for port in [*ports.values(), broker_port])
 
 
 def test_run_brings_every_service_to_ready_and_stops_cleanly(tmp_path: Path):
     with redress_run(tmp_path) as (process, ports, broker_port):
-        assert _wait_for(lambda: _all_ready(ports), timeout=90), _tail(tmp_path)
+        assert _wait_for(lambda: _all_ready(ports), timeout=READY_WITHIN_S), _tail(tmp_path)
         urls_printed = lambda: all(f"http://127.0.0.1:{p}/metrics" in _tail(tmp_path) for p in ports.values())  # noqa: E731
         assert _wait_for(urls_printed, timeout=10), _tail(tmp_path)
         assert {f"{name}.db" for name in SERVICES} <= {p.name for p in tmp_path.iterdir()}
+        key = dev_key(tmp_path)
+        assert key in _tail(tmp_path), "the development key is printed"
+        assert _statuses(ports, {}) == dict.fromkeys(GUARDED, 401)
+        assert _statuses(ports, {API_KEY_HEADER: key}) == dict.fromkeys(GUARDED, 200)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, _tail(tmp_path)
     assert _nothing_left(ports, broker_port)

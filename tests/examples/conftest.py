@@ -1,5 +1,6 @@
 """The example clients against the real system: the services in-process on the real database and broker (as the
-integration tests start them), served on a real port with uvicorn where the example speaks HTTP."""
+integration tests start them), served on a real port with uvicorn where the example speaks HTTP. The tests' own
+clients send an admin key; the examples get keys of the roles their users would hold."""
 
 import asyncio
 import contextlib
@@ -16,7 +17,7 @@ import uvicorn
 from shared.contracts import REGISTRY
 from tests.integration.intake.builders import a_submission
 from tests.integration.intake.conftest import Intake, running_intake
-from tests.support import group_at_end, wait_until
+from tests.support import authorised, group_at_end, wait_until
 
 StartIntake = Callable[..., contextlib.AbstractAsyncContextManager[Intake]]
 
@@ -24,11 +25,12 @@ StartIntake = Callable[..., contextlib.AbstractAsyncContextManager[Intake]]
 @pytest.fixture
 def start_intake(database_url: str, broker) -> StartIntake:
     """Intake with settings of the test's choosing, reading the topics from their current end, so it handles only
-    what this test causes: `async with start_intake(webhook_secret=…) as intake:`."""
+    what this test causes, its client with an admin key: `async with start_intake(webhook_secret=…) as intake:`."""
     @contextlib.asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Intake]:
         group = await group_at_end(broker.bootstrap, REGISTRY.topics, prefix="examples-intake-")
         async with running_intake(database_url, broker.bootstrap, consumer_group=group, **overrides) as running:
+            await authorised(running.client, database_url, name="examples")
             yield running
     return start
 

@@ -1,6 +1,7 @@
 """examples/webhook_receiver.py on a real port, receiving real signed webhooks: escalation's partner webhook for an
 event it consumed off the broker, and (run as a script) intake's acknowledgement notification. A redelivery (same
-webhook-id) is answered 2xx but handled once; a tampered body, a stale timestamp and a foreign secret are refused."""
+webhook-id) is answered 2xx but handled once; a tampered body, a stale timestamp and a foreign secret are refused.
+Run with --subscribe, the script subscribes itself at escalation with a partner's API key."""
 
 import asyncio
 import base64
@@ -16,14 +17,16 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
-from examples.webhook_receiver import PATH, Inbox, create_app
+from examples.webhook_receiver import PATH, Inbox, NotSubscribed, create_app, subscribe
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.broker import free_port
 from shared.contracts import REGISTRY
 from shared.contracts.sla import SlaBreachedV1, SlaTarget
 from tests.examples.conftest import file_complaint, script, serving
 from tests.integration.escalation.conftest import Escalation, escalation_settings, running_escalation
 from tests.integration.intake.receivers import LOOPBACK_CALLBACKS
-from tests.support import group_at_end, produce_event, started_producer, wait_until
+from tests.support import authorised, group_at_end, produce_event, started_producer, wait_until
 
 BREACHED = "redress.sla.breached.v1"
 
@@ -79,6 +82,7 @@ async def escalation(database_url: str, broker) -> AsyncIterator[Escalation]:
                                    webhook_backoff_s=[0.05], webhook_jitter=0.0, webhook_timeout_s=5,
                                    webhook_lease_s=10)
     async with running_escalation(settings) as service:
+        await authorised(service.client, database_url, name="examples")
         yield service
 
 
@@ -169,3 +173,31 @@ async def test_the_receiver_script_verifies_and_handles_intakes_notification_web
             inbox.close()
     assert kind == "complaint.acknowledgement"
     assert json.loads(payload)["data"]["tracking_number"] == ack["tracking_number"]
+
+
+@pytest.mark.slow
+async def test_the_receiver_script_subscribes_itself_with_a_partner_key(escalation, database_url, broker, tmp_path):
+    key = await grant([database_url], Role.PARTNER, name="acme")
+    port, inbox_path = free_port(), tmp_path / "inbox.sqlite"
+    receiver_url = f"http://127.0.0.1:{port}{PATH}"
+    env = {"REDRESS_API_KEY": key, "WEBHOOK_SECRETS": "", "WEBHOOK_PORT": str(port), "WEBHOOK_INBOX": str(inbox_path)}
+    async with serving(escalation.app, port=free_port(), lifespan="off") as escalation_url:
+        with pytest.raises(NotSubscribed, match="escalation answered 401"):
+            await asyncio.to_thread(subscribe, escalation_url, receiver_url, filters=[BREACHED], key=None)
+        async with script("webhook_receiver.py", "--subscribe", escalation_url, "--filter", BREACHED, env=env,
+                          cwd=tmp_path):
+            await wait_until(lambda: listening(port), within=30, what="the receiver script to listen")
+            [subscription] = (await escalation.client.get("/v1/webhooks")).json()["items"]
+            assert (subscription["url"], subscription["filters"]) == (receiver_url, [BREACHED])
+            breach = SlaBreachedV1(complaint_id=uuid4(), target=SlaTarget.FIRST_RESPONSE, policy_id="standard",
+                                   due_at=datetime.now(UTC))
+            async with started_producer(broker.bootstrap) as producer:
+                await produce_event(producer, breach)
+            inbox = Inbox(str(inbox_path))
+            try:
+                [(kind, payload)] = await wait_until(lambda: inbox.db.execute(
+                    "SELECT type, payload FROM webhook WHERE processed_at IS NOT NULL").fetchall(),
+                    within=30, what="the breach webhook to be handled")
+            finally:
+                inbox.close()
+    assert kind == BREACHED and json.loads(payload)["subject"] == str(breach.complaint_id)

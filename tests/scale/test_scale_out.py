@@ -6,6 +6,8 @@ Afterwards every service's database is read directly: every complaint in its fin
 of an event there once (one set of clocks, one survey, one customer-facing step per kind), no event type twice per
 complaint on the topics, no SLA warning twice, and no agent ever above capacity (sampled all along the run).
 
+Every request carries one admin API key (X-API-Key), stored in the four databases once they are migrated.
+
 N is REDRESS_SCALE_COMPLAINTS (default 60, for CI); `make scale-test` runs 5,000. Timings go to stdout, not assertions.
 
 Reading the topics back at the end (tests.support.all_messages) returned only ~85 % of the records of a 300-complaint
@@ -33,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.replica_set import CLEAN_EXIT, ReplicaSet, applied_events
 from services.routing.domain import HELD
+from shared.auth.roles import Role
 from shared.contracts import dlq_topic
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.feedback import TOPIC as FEEDBACK_TOPIC
@@ -135,6 +138,7 @@ async def scaled_out(tmp_path: Path, bootstrap: str) -> AsyncIterator[Run]:
                                         "ESCALATION_SLA_TIMER_MAX_SLEEP_S": "0.5",
                                         "INTAKE_NOTIFICATION_POLL_S": "0.5"})
         await replicas.migrate()
+        await replicas.grant_key(Role.ADMIN, name="scale-test")
         try:
             await replicas.start()
             yield Run(replicas=replicas, engines=engines)
@@ -345,7 +349,8 @@ async def check_topics(run: Run, bootstrap: str, ids: list[UUID]) -> dict[str, i
 async def test_two_replicas_of_each_service_take_complaints_through_the_lifecycle(tmp_path: Path, broker):
     n = COMPLAINTS
     third = max(n // 3, PARTITIONS * 4)
-    async with scaled_out(tmp_path, broker.bootstrap) as run, httpx.AsyncClient(timeout=30.0) as client:
+    async with scaled_out(tmp_path, broker.bootstrap) as run, \
+            httpx.AsyncClient(timeout=30.0, headers=run.replicas.headers) as client:
         admin = await run.call(client, "escalation", 0, "POST", "/v1/sla/policies", expect=201, json=POLICY,
                                headers={"X-Actor": "scale-test"})
         assert admin["id"] == POLICY["id"]

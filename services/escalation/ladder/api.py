@@ -1,4 +1,4 @@
-"""Routes of the escalation ladder and of manual escalation."""
+"""Routes of the escalation ladder (supervisors read it, admins change it) and of manual escalation (staff)."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -6,9 +6,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from services.escalation.deps import ActorDep, UowDep
+from services.escalation.deps import ADMINS, SUPERVISORS, ActorDep, UowDep
 from services.escalation.ladder import service
 from services.escalation.ladder.schemas import EscalationIn, EscalationOut, LevelBody, LevelOut
+from shared.auth.deps import requires
+from shared.auth.roles import STAFF
 from shared.http import require_json
 
 router = APIRouter(prefix="/v1", tags=["escalation"])
@@ -16,12 +18,12 @@ LevelNumber = Annotated[int, Path(ge=1, le=100)]
 NOT_JSON: dict[int | str, dict[str, Any]] = {415: {"description": "The body is not declared JSON"}}
 
 
-@router.get("/sla/escalation-levels", summary="The escalation ladder, lowest level first")
+@router.get("/sla/escalation-levels", dependencies=SUPERVISORS, summary="The escalation ladder, lowest level first")
 async def list_levels(uow: UowDep) -> list[LevelOut]:
     return [LevelOut.model_validate(row) for row in await service.list_levels(uow)]
 
 
-@router.put("/sla/escalation-levels/{level}", dependencies=[Depends(require_json)],
+@router.put("/sla/escalation-levels/{level}", dependencies=[*ADMINS, Depends(require_json)],
             responses={**NOT_JSON, 409: {"description": "The level would leave a gap in the ladder"}},
             summary="Add the next level or change one", description="Levels are numbered 1, 2, 3 … without gaps.")
 async def put_level(level: LevelNumber, body: LevelBody, uow: UowDep, actor: ActorDep) -> LevelOut:
@@ -30,7 +32,7 @@ async def put_level(level: LevelNumber, body: LevelBody, uow: UowDep, actor: Act
     return LevelOut.model_validate(row)
 
 
-@router.delete("/sla/escalation-levels/{level}", status_code=204,
+@router.delete("/sla/escalation-levels/{level}", status_code=204, dependencies=ADMINS,
                responses={404: {"description": "No such level"}, 409: {"description": "Not the top level"}},
                summary="Remove the top level")
 async def delete_level(level: LevelNumber, uow: UowDep, actor: ActorDep) -> Response:
@@ -38,7 +40,8 @@ async def delete_level(level: LevelNumber, uow: UowDep, actor: ActorDep) -> Resp
     return Response(status_code=204)
 
 
-@router.post("/complaints/{complaint_id}/escalations", status_code=201, dependencies=[Depends(require_json)],
+@router.post("/complaints/{complaint_id}/escalations", status_code=201,
+             dependencies=[Depends(requires(*STAFF)), Depends(require_json)],
              responses={**NOT_JSON, 404: {"description": "No SLA record of this complaint"},
                         409: {"description": "The complaint is at the top level already"}},
              summary="Escalate a complaint one level", description="409 at the top level of the ladder.")

@@ -1,11 +1,12 @@
-"""Routes of policies, calendars and the audit: parse, call a use case, answer with a schema."""
+"""Routes of policies, calendars and the audit: parse, call a use case, answer with a schema. Supervisors read,
+admins change."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from services.escalation.deps import ActorDep, UowDep
+from services.escalation.deps import ADMINS, SUPERVISORS, ActorDep, UowDep
 from services.escalation.policies import service
 from services.escalation.policies.schemas import (
     AuditOut,
@@ -20,7 +21,7 @@ from services.escalation.policies.schemas import (
 from shared.http import require_json
 
 router = APIRouter(prefix="/v1/sla", tags=["sla policies"])
-JSON_BODY = [Depends(require_json)]
+JSON_BODY = [*ADMINS, Depends(require_json)]  # changes: admins only, with a JSON body
 PolicyId = Annotated[str, Path(max_length=100)]
 CalendarName = Annotated[str, Path(max_length=100)]
 Responses = dict[int | str, dict[str, Any]]
@@ -35,7 +36,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@router.get("/policies", summary="Policies in the order they are tried")
+@router.get("/policies", dependencies=SUPERVISORS, summary="Policies in the order they are tried")
 async def list_policies(uow: UowDep) -> list[PolicyOut]:
     return [PolicyOut.model_validate(row) for row in await service.list_policies(uow)]
 
@@ -47,7 +48,7 @@ async def create_policy(body: PolicyIn, uow: UowDep, actor: ActorDep) -> PolicyO
     return PolicyOut.model_validate(row)
 
 
-@router.get("/policies/{policy_id}", responses=NO_POLICY, summary="One policy")
+@router.get("/policies/{policy_id}", dependencies=SUPERVISORS, responses=NO_POLICY, summary="One policy")
 async def get_policy(policy_id: PolicyId, uow: UowDep) -> PolicyOut:
     return PolicyOut.model_validate(await service.get_policy(uow, policy_id))
 
@@ -65,14 +66,15 @@ async def replace_policy(policy_id: PolicyId, body: PolicyBody, uow: UowDep, act
                                            "recalculated_clocks": moved})
 
 
-@router.delete("/policies/{policy_id}", status_code=204, responses={**NO_POLICY, **IN_USE},
+@router.delete("/policies/{policy_id}", dependencies=ADMINS, status_code=204,
+               responses={**NO_POLICY, **IN_USE},
                summary="Remove a policy without open clocks")
 async def delete_policy(policy_id: PolicyId, uow: UowDep, actor: ActorDep) -> Response:
     await service.delete_policy(uow, policy_id=policy_id, actor=actor, now=_now())
     return Response(status_code=204)
 
 
-@router.get("/calendars", summary="Business calendars")
+@router.get("/calendars", dependencies=SUPERVISORS, summary="Business calendars")
 async def list_calendars(uow: UowDep) -> list[CalendarOut]:
     return [CalendarOut.model_validate(row) for row in await service.list_calendars(uow)]
 
@@ -84,7 +86,7 @@ async def create_calendar(body: CalendarIn, uow: UowDep, actor: ActorDep) -> Cal
     return CalendarOut.model_validate(row)
 
 
-@router.get("/calendars/{name}", responses=NO_CALENDAR, summary="One calendar")
+@router.get("/calendars/{name}", dependencies=SUPERVISORS, responses=NO_CALENDAR, summary="One calendar")
 async def get_calendar(name: CalendarName, uow: UowDep) -> CalendarOut:
     return CalendarOut.model_validate(await service.get_calendar(uow, name))
 
@@ -96,14 +98,16 @@ async def replace_calendar(name: CalendarName, body: CalendarBody, uow: UowDep, 
     return CalendarOut.model_validate(row)
 
 
-@router.delete("/calendars/{name}", status_code=204, responses={**NO_CALENDAR, **IN_USE},
+@router.delete("/calendars/{name}", dependencies=ADMINS, status_code=204,
+               responses={**NO_CALENDAR, **IN_USE},
                summary="Remove a calendar no policy uses")
 async def delete_calendar(name: CalendarName, uow: UowDep, actor: ActorDep) -> Response:
     await service.delete_calendar(uow, name=name, actor=actor, now=_now())
     return Response(status_code=204)
 
 
-@router.get("/audit", summary="Changes to policies, calendars and the escalation ladder, newest first")
+@router.get("/audit", dependencies=SUPERVISORS,
+            summary="Changes to policies, calendars and the escalation ladder, newest first")
 async def audit(uow: UowDep, entity: Literal["policy", "calendar", "escalation_level"] | None = None,
                 entity_id: Annotated[str | None, Query(max_length=100)] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[AuditOut]:

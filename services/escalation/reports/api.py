@@ -1,9 +1,9 @@
-"""Routes of the SLA reports: JSON, or CSV with ?format=csv or Accept: text/csv."""
+"""Routes of the SLA reports, for analysts and supervisors: JSON, or CSV with ?format=csv or Accept: text/csv."""
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from services.escalation.deps import SettingsDep, UowDep
 from services.escalation.reports.domain import COLUMNS, GroupBy
@@ -11,10 +11,13 @@ from services.escalation.reports.export import rows_csv
 from services.escalation.reports.repository import ReportFilter
 from services.escalation.reports.schemas import AttainmentOut
 from services.escalation.reports.service import attainment_report
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 from shared.contracts.sla import SlaTarget
 from shared.errors import InvalidInput
 
-router = APIRouter(prefix="/v1/sla/reports", tags=["sla reports"])
+router = APIRouter(prefix="/v1/sla/reports", tags=["sla reports"],
+                   dependencies=[Depends(requires(Role.ANALYST, Role.SUPERVISOR))])
 CSV = "text/csv; charset=utf-8"
 Text = Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")]  # PostgreSQL text holds no NUL
 

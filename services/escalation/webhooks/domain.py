@@ -12,6 +12,8 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
+from shared.auth.principal import Principal
+from shared.auth.roles import Role
 from shared.contracts import Event
 from shared.errors import Conflict
 
@@ -21,6 +23,22 @@ SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
 MAX_EXCERPT_CHARS = 1000
 MAX_ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a subscription belongs to: a tenant and a key's name (which survives rotation) or a token's subject."""
+    tenant: str
+    name: str
+
+
+def owner_of(principal: Principal) -> Owner:
+    return Owner(tenant=principal.tenant, name=principal.subject)
+
+
+def confined_to(principal: Principal) -> Owner | None:
+    """The owner whose subscriptions alone the caller reaches; None for an admin, who reaches all."""
+    return None if Role.ADMIN in principal.roles else owner_of(principal)
 
 
 def matches(filters: Sequence[str], ce_type: str) -> bool:

@@ -27,6 +27,9 @@ class WebhookSubscription(Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Who made it: a partner sees only its own (webhooks/domain.py Owner); none on rows from before owners.
+    owner_tenant: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(200))
 
 
 class WebhookDelivery(Base):

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.escalation.webhooks.domain import PENDING
+from services.escalation.webhooks.domain import PENDING, Owner
 from services.escalation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from shared.errors import InvalidInput, NotFound
 
@@ -55,6 +55,12 @@ async def _page(session: AsyncSession, query: Select[tuple[Row]], model: Any, *,
     return found, encode_cursor(found[-1]) if more else None
 
 
+def _owned(query: Select[tuple[WebhookSubscription]], owner: Owner | None) -> Select[tuple[WebhookSubscription]]:
+    if owner is None:
+        return query
+    return query.where(WebhookSubscription.owner_tenant == owner.tenant, WebhookSubscription.owner == owner.name)
+
+
 class WebhookRepository:
     def __init__(self, session: AsyncSession, *, insert: Callable[[Any], Any]) -> None:
         self.session = session
@@ -63,8 +69,10 @@ class WebhookRepository:
     def add(self, row: WebhookSubscription | WebhookAttempt) -> None:
         self.session.add(row)
 
-    async def subscription(self, subscription_id: UUID, *, lock: bool = False) -> WebhookSubscription:
-        query = select(WebhookSubscription).where(WebhookSubscription.id == subscription_id)
+    async def subscription(self, subscription_id: UUID, *, lock: bool = False, owner: Owner | None = None
+                           ) -> WebhookSubscription:
+        """The subscription; NotFound too when `owner` is given and it is someone else's."""
+        query = _owned(select(WebhookSubscription).where(WebhookSubscription.id == subscription_id), owner)
         found = await self.session.scalar(query.with_for_update() if lock else query)
         if found is None:
             raise NotFound(f"no webhook subscription {subscription_id}", subscription_id=str(subscription_id))
@@ -74,9 +82,9 @@ class WebhookRepository:
         query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
         return list((await self.session.scalars(query)).all())
 
-    async def subscriptions(self, *, active: bool | None, limit: int, cursor: str | None
+    async def subscriptions(self, *, active: bool | None, limit: int, cursor: str | None, owner: Owner | None = None
                             ) -> tuple[list[WebhookSubscription], str | None]:
-        query = select(WebhookSubscription)
+        query = _owned(select(WebhookSubscription), owner)
         if active is not None:
             query = query.where(WebhookSubscription.active.is_(active))
         return await _page(self.session, query, WebhookSubscription, limit=limit, cursor=cursor)

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from services.escalation.webhooks import domain
+from services.escalation.webhooks.domain import Owner
 from services.escalation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from services.escalation.webhooks.repository import DeliveryFilter, WebhookRepository
 from services.escalation.webhooks.settings import WebhookSettingsMixin
@@ -47,12 +48,14 @@ def _snapshot(subscription: WebhookSubscription) -> dict[str, Any]:
 
 
 async def create_subscription(uow: UnitOfWork, *, url: str, description: str, filters: list[str],
-                              active: bool, actor: str | None = None) -> WebhookSubscription:
+                              active: bool, actor: str | None = None, owner: Owner | None = None
+                              ) -> WebhookSubscription:
     now = datetime.now(UTC)
     subscription = WebhookSubscription(
         id=uuid4(), url=url, description=description, filters=filters, active=active,
         secret=domain.new_secret(), previous_secret=None, previous_secret_until=None, failed_deliveries=0,
-        failing_since=None, disabled_at=None, disabled_reason=None, created_at=now, updated_at=now)
+        failing_since=None, disabled_at=None, disabled_reason=None, created_at=now, updated_at=now,
+        owner_tenant=owner.tenant if owner else None, owner=owner.name if owner else None)
     async with uow:
         repository(uow).add(subscription)
         record_change(uow, actor=actor, action="create", entity="webhook", entity_id=subscription.id, before=None,
@@ -61,22 +64,23 @@ async def create_subscription(uow: UnitOfWork, *, url: str, description: str, fi
     return subscription
 
 
-async def get_subscription(uow: UnitOfWork, subscription_id: UUID) -> WebhookSubscription:
+async def get_subscription(uow: UnitOfWork, subscription_id: UUID, *, owner: Owner | None = None
+                           ) -> WebhookSubscription:
     async with uow:
-        return await repository(uow).subscription(subscription_id)
+        return await repository(uow).subscription(subscription_id, owner=owner)
 
 
-async def list_subscriptions(uow: UnitOfWork, *, active: bool | None, limit: int, cursor: str | None
-                             ) -> tuple[list[WebhookSubscription], str | None]:
+async def list_subscriptions(uow: UnitOfWork, *, active: bool | None, limit: int, cursor: str | None,
+                             owner: Owner | None = None) -> tuple[list[WebhookSubscription], str | None]:
     async with uow:
-        return await repository(uow).subscriptions(active=active, limit=limit, cursor=cursor)
+        return await repository(uow).subscriptions(active=active, limit=limit, cursor=cursor, owner=owner)
 
 
 async def update_subscription(uow: UnitOfWork, subscription_id: UUID, changes: dict[str, Any], *,
-                              actor: str | None = None) -> WebhookSubscription:
+                              actor: str | None = None, owner: Owner | None = None) -> WebhookSubscription:
     """Change fields; enabling a subscription clears its notice and its run of failures."""
     async with uow:
-        subscription = await repository(uow).subscription(subscription_id, lock=True)
+        subscription = await repository(uow).subscription(subscription_id, lock=True, owner=owner)
         before = _snapshot(subscription)
         if changes.get("active") and not subscription.active:
             subscription.disabled_at, subscription.disabled_reason = None, None
@@ -90,12 +94,12 @@ async def update_subscription(uow: UnitOfWork, subscription_id: UUID, changes: d
     return subscription
 
 
-async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: float, actor: str | None = None
-                        ) -> WebhookSubscription:
+async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: float, actor: str | None = None,
+                        owner: Owner | None = None) -> WebhookSubscription:
     """A new secret signs from now on; the old one signs beside it for `grace_s` seconds."""
     now = datetime.now(UTC)
     async with uow:
-        subscription = await repository(uow).subscription(subscription_id, lock=True)
+        subscription = await repository(uow).subscription(subscription_id, lock=True, owner=owner)
         subscription.previous_secret = subscription.secret if grace_s > 0 else None
         subscription.previous_secret_until = now + timedelta(seconds=grace_s) if grace_s > 0 else None
         subscription.secret, subscription.updated_at = domain.new_secret(), now
@@ -105,25 +109,27 @@ async def rotate_secret(uow: UnitOfWork, subscription_id: UUID, *, grace_s: floa
     return subscription
 
 
-async def list_deliveries(uow: UnitOfWork, where: DeliveryFilter, *, limit: int, cursor: str | None
-                          ) -> tuple[list[WebhookDelivery], str | None]:
+async def list_deliveries(uow: UnitOfWork, where: DeliveryFilter, *, limit: int, cursor: str | None,
+                          owner: Owner | None = None) -> tuple[list[WebhookDelivery], str | None]:
     async with uow:
-        await repository(uow).subscription(where.subscription_id)
+        await repository(uow).subscription(where.subscription_id, owner=owner)
         return await repository(uow).deliveries(where, limit=limit, cursor=cursor)
 
 
-async def get_delivery(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID
+async def get_delivery(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID, *, owner: Owner | None = None
                        ) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
     async with uow:
         webhooks = repository(uow)
+        await webhooks.subscription(subscription_id, owner=owner)
         delivery = await webhooks.delivery(subscription_id, delivery_id)
         return delivery, await webhooks.attempts(delivery_id)
 
 
-async def redeliver(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID, *, actor: str | None = None
-                    ) -> WebhookDelivery:
+async def redeliver(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID, *, actor: str | None = None,
+                    owner: Owner | None = None) -> WebhookDelivery:
     """Queue a succeeded or failed delivery again, at once, with the same id and body and a fresh count."""
     async with uow:
+        await repository(uow).subscription(subscription_id, owner=owner)
         delivery = await repository(uow).delivery(subscription_id, delivery_id)
         domain.check_redeliverable(delivery.state, delivery_id=delivery_id)
         before = {"state": delivery.state, "attempts": delivery.attempts}

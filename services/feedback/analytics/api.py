@@ -29,6 +29,7 @@ from services.feedback.analytics.schemas import (
     time_range,
 )
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
+from services.feedback.deps import ANALYSTS
 from shared.audit.deps import ActorDep
 from shared.db import UnitOfWork
 from shared.deps import new_uow, settings_of
@@ -41,7 +42,7 @@ Name = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x
 CSV = "text/csv; charset=utf-8"
 
 analytics_router = APIRouter()
-router = APIRouter(prefix="/v1", tags=["analytics"])
+router = APIRouter(prefix="/v1", tags=["analytics"], dependencies=[ANALYSTS])
 NO_ACTION: dict[int | str, dict[str, Any]] = {404: {"description": "No such improvement action"}}
 
 

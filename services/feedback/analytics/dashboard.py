@@ -10,13 +10,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.feedback.analytics.periods import Period
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
+from services.feedback.deps import ANALYSTS
 from services.feedback.evaluations.domain import DIMENSIONS
 from shared.contracts.complaint import Channel
 from shared.deps import settings_of
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
-router = APIRouter(tags=["dashboard"], include_in_schema=False)
+# The page and its script need the caller's credentials too: staff reach it through a proxy that adds them.
+router = APIRouter(tags=["dashboard"], include_in_schema=False, dependencies=[ANALYSTS])
 _templates = Environment(loader=PackageLoader("services.feedback.analytics", "templates"),
                          autoescape=select_autoescape(["html", "j2"]))
 

@@ -3,14 +3,16 @@ complaint's evaluations. QA samples and the reviews of sampled cases are in serv
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
 from services.feedback.deps import UowDep
 from services.feedback.evaluations import service
 from services.feedback.evaluations.domain import Method
 from services.feedback.evaluations.schemas import EvaluationIn, EvaluationOut
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 
-router = APIRouter(prefix="/v1", tags=["evaluations"])
+router = APIRouter(prefix="/v1", tags=["evaluations"], dependencies=[Depends(requires(Role.SUPERVISOR))])
 
 
 @router.post("/evaluations", status_code=status.HTTP_201_CREATED)

@@ -3,15 +3,17 @@
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.feedback.deps import UowDep
 from services.feedback.followups import service
 from services.feedback.followups.repository import TaskFilter
 from services.feedback.followups.schemas import AssignmentIn, OutcomeIn, TaskOut, TaskPage
 from shared.audit.deps import ActorDep
+from shared.auth.deps import requires
+from shared.auth.roles import STAFF
 
-router = APIRouter(prefix="/v1/follow-ups", tags=["follow-up"])
+router = APIRouter(prefix="/v1/follow-ups", tags=["follow-up"], dependencies=[Depends(requires(*STAFF))])
 NO_TASK: dict[int | str, dict[str, Any]] = {404: {"description": "No such follow-up task"}}
 TASK_WORK: dict[int | str, dict[str, Any]] = {**NO_TASK, 409: {"description": "The task's status does not allow this"}}
 

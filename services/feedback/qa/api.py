@@ -4,7 +4,7 @@ review of a sampled case."""
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from services.feedback.deps import UowDep
 from services.feedback.evaluations.schemas import EvaluationOut
@@ -19,8 +19,11 @@ from services.feedback.qa.schemas import (
     QaSampleSummaryOut,
     SampledCaseOut,
 )
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 
-router = APIRouter(prefix="/v1/qa-samples", tags=["quality assurance"])
+router = APIRouter(prefix="/v1/qa-samples", tags=["quality assurance"],
+                   dependencies=[Depends(requires(Role.SUPERVISOR))])
 NO_SAMPLE: dict[int | str, dict[str, Any]] = {404: {"description": "No such sample, or the case is not in it"}}
 
 

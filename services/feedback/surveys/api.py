@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, status
 from services.feedback.deps import UowDep
 from services.feedback.surveys import questions, service
 from services.feedback.surveys.schemas import AnswerOut, QuestionOut, SurveyAnswerIn, SurveyOut
+from shared.auth.deps import public
 from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
-router = APIRouter(prefix="/v1/surveys", tags=["surveys"], dependencies=[Depends(public_rate_limit)],
+# The survey link's token is the customer's only credential: anyone holding the link may read and answer it.
+router = APIRouter(prefix="/v1/surveys", tags=["surveys"], dependencies=[Depends(public()), Depends(public_rate_limit)],
                    responses=TOO_MANY_REQUESTS)
 SURVEY: dict[int | str, dict[str, Any]] = {404: {"description": "No survey has this link"},
                                            410: {"description": "The survey is no longer open"}}

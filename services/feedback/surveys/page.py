@@ -17,10 +17,12 @@ from services.feedback.deps import UowDep
 from services.feedback.evaluations.domain import Scores
 from services.feedback.surveys import questions, service
 from services.feedback.surveys.service import SurveyView
+from shared.auth.deps import public
 from shared.errors import Conflict, DomainError, InvalidInput
 from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
-router = APIRouter(tags=["survey page"], dependencies=[Depends(public_rate_limit)], responses=TOO_MANY_REQUESTS)
+router = APIRouter(tags=["survey page"], dependencies=[Depends(public()), Depends(public_rate_limit)],
+                   responses=TOO_MANY_REQUESTS)
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parents[1] / "templates"),
                         autoescape=select_autoescape(["html"]))
 HTML_LANG = {"zh": "zh-CN", "en": "en"}

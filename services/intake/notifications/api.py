@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.intake.deps import UowDep
 from services.intake.models import Notification
@@ -16,9 +16,11 @@ from services.intake.notifications.schemas import (
     NotificationState,
 )
 from shared.audit.deps import ActorDep
+from shared.auth.deps import requires
+from shared.auth.roles import Role
 from shared.http import problem_doc
 
-router = APIRouter(prefix="/v1", tags=["notifications"])
+router = APIRouter(prefix="/v1", tags=["notifications"], dependencies=[Depends(requires(Role.SUPERVISOR))])
 
 
 def _page(items: list[Notification], next_cursor: str | None) -> NotificationPage:

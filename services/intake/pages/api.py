@@ -1,12 +1,12 @@
-"""The customer pages: server-rendered HTML in the customer's language, whose JavaScript calls intake's public
-API from the browser.
+"""The customer pages: server-rendered HTML in the customer's language, whose JavaScript tracks complaints with
+intake's public API and files them through the page's own POST /complain.
 
-Why the browser calls the API rather than the server: these pages are the reference for frontend teams, so
-they do exactly what a partner's frontend does (POST /v1/complaints with an Idempotency-Key, problem+json mapped
-to the fields, GET /v1/track/… with the customer's verification) over the same HTTP, the same body limits and
-the same errors, and intake keeps one way in. The server only renders the page and the words; it holds no
-customer data, so the pages need no session, no cookie and no CSRF token, and a page never has to know the
-address it is served at to call itself."""
+Tracking calls GET /v1/track/… from the browser, with the customer's verification, as a partner's frontend
+would. Filing cannot: POST /v1/complaints is for frontends holding an API key, and a key in a page is no secret.
+So the form posts the same JSON (with an Idempotency-Key) to /complain, where these pages, the platform's own web
+frontend, file it through the same use case, with the same body limits and problem+json errors, and only as a
+complaint of the web channel. The server holds no customer data for the pages, so they need no session, no
+cookie and no CSRF token, and a page never has to know the address it is served at to call itself."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,14 +14,21 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from services.intake import service
+from services.intake.api import IdempotencyKey, acknowledgement_response
+from services.intake.deps import SettingsDep, UowDep
+from services.intake.pages.schemas import WebComplaintIn
 from services.intake.pages.words import HTML_LANG, LANGUAGE_NAMES, page_language, words
 from services.intake.tracking import is_valid_tracking_number
+from shared.auth.deps import public
+from shared.http import require_json
 from shared.ratelimit import public_rate_limit
 
-router = APIRouter(tags=["customer pages"], include_in_schema=False, dependencies=[Depends(public_rate_limit)])
+router = APIRouter(tags=["customer pages"], include_in_schema=False,
+                   dependencies=[Depends(public()), Depends(public_rate_limit)])
 TEMPLATES = Environment(loader=PackageLoader("services.intake.pages", "templates"),
                         autoescape=select_autoescape(["html", "j2"]))
 STATIC_DIR = Path(__file__).parent / "static"
@@ -51,6 +58,14 @@ async def complaint_form(request: Request, lang: Lang = None, accept_language: A
     language = page_language(lang, accept_language)
     return _render("complain.html.j2", request, language, title_key="complain_title", nav="complain",
                    today=datetime.now(UTC).date().isoformat())
+
+
+@router.post("/complain", status_code=201, dependencies=[Depends(require_json)])
+async def file_from_the_form(body: WebComplaintIn, uow: UowDep, settings: SettingsDep,
+                             idempotency_key: IdempotencyKey = None) -> Response:
+    """The form's complaint, filed as POST /v1/complaints files a frontend's; the same acknowledgement back."""
+    answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
+    return acknowledgement_response(answer)
 
 
 @router.get("/complain/thanks", response_class=HTMLResponse, response_model=None)

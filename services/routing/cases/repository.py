@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.cases.models import Case, CaseEntry, CaseNote, CaseResponse, CaseTask, TriageLabel
+from services.routing.casework.visibility import EVERYTHING, CaseView
 from services.routing.org.models import Team
 from shared.errors import InvalidInput, NotFound
 
@@ -22,6 +23,8 @@ class CaseFilter:
     priority: str | None = None
     category: str | None = None
     needs_triage: bool | None = None
+    view: CaseView = EVERYTHING   # the cases the caller may see
+
 
 
 def encode_cursor(case: Case) -> str:
@@ -56,6 +59,13 @@ class CaseRepository:
         if case is None:
             raise NotFound(f"no case {complaint_id}", complaint_id=str(complaint_id))
         return case
+
+    async def placement(self, complaint_id: UUID) -> tuple[str | None, str | None]:
+        """The team and agent of a case, read without a lock: to check who may see it."""
+        row = (await self.session.execute(select(Case.team_id, Case.agent_id).where(Case.id == complaint_id))).first()
+        if row is None:
+            raise NotFound(f"no case {complaint_id}", complaint_id=str(complaint_id))
+        return row.team_id, row.agent_id
 
     async def page(self, where: CaseFilter, *, limit: int, cursor: str | None) -> tuple[list[Case], str | None]:
         query = _filtered(select(Case), where)
@@ -134,4 +144,7 @@ def _filtered(query: Select[tuple[Case]], where: CaseFilter) -> Select[tuple[Cas
                           (Case.category, where.category), (Case.needs_triage, where.needs_triage)):
         if value is not None:
             query = query.where(column == value)
+    view = where.view
+    if not view.everything:
+        query = query.where(or_(Case.agent_id == view.agent_id, Case.team_id.in_(sorted(view.queues))))
     return query

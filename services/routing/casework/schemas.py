@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from shared.contracts.complaint import Priority
 
-Actor = Field(None, min_length=1, max_length=100, description="Who does it; default: the X-Actor header.")
+Actor = Field(None, min_length=1, max_length=100, description="Who does it; default: X-Actor, else the caller.")
 
 
 class ActionIn(BaseModel):

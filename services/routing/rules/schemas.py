@@ -47,7 +47,7 @@ class RuleIn(BaseModel):
     enabled: bool = True
     conditions: ConditionsIn = ConditionsIn()
     actions: ActionsIn
-    actor: str | None = Field(None, min_length=1, max_length=100, description="Default: the X-Actor header.")
+    actor: str | None = Field(None, min_length=1, max_length=100, description="Default: X-Actor, else the caller.")
 
 
 class RuleOut(BaseModel):

@@ -15,6 +15,9 @@ from sqlalchemy import func, select
 from services.catalog import SERVICES
 from services.escalation.app import create_app
 from services.escalation.settings import EscalationSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.sla import TOPIC as SLA_TOPIC
@@ -45,6 +48,15 @@ class Escalation:
     settings: EscalationSettings
     database: Database
 
+    def client_with(self, key: str) -> httpx.AsyncClient:
+        """Another client of the same app, sending `key` (open it with `async with`)."""
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://escalation",
+                                 headers={API_KEY_HEADER: key})
+
+    async def grant(self, *roles: Role, name: str, tenant: str = "default") -> str:
+        """A key of this service's database with `roles`, named as the caller it stands for."""
+        return await grant([self.settings.resolved_database_url], *roles, name=name, tenant=tenant)
+
     async def outbox_count(self, ce_type: str, complaint_id: UUID) -> int:
         async with self.database.reading() as connection:
             query = select(func.count()).select_from(outbox).where(outbox.c.ce_type == ce_type,
@@ -64,12 +76,13 @@ class Escalation:
 async def running_escalation(settings: EscalationSettings, *, migrate: bool = True) -> AsyncIterator[Escalation]:
     if migrate:
         await upgrade(SERVICES["escalation"].migrations_dir, settings.resolved_database_url)
+    key = await grant([settings.resolved_database_url], Role.ADMIN, name="tests")
     app = create_app(settings)
     database = Database(settings.resolved_database_url)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                       base_url="http://escalation") as client:
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+                transport=transport, base_url="http://escalation", headers={API_KEY_HEADER: key}) as client:
             yield Escalation(app=app, client=client, settings=settings, database=database)
     finally:
         await database.dispose()

@@ -23,6 +23,9 @@ from starlette.routing import Route
 from services.catalog import SERVICES
 from services.escalation.app import create_app
 from services.escalation.settings import EscalationSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.broker import free_port
 from shared.contracts import REGISTRY
 from shared.contracts.sla import SlaBreachedV1, SlaTarget, SlaWarningV1
@@ -54,10 +57,11 @@ class Service:
 
 @contextlib.asynccontextmanager
 async def running_service(settings: Any) -> AsyncIterator[Service]:
+    key = await grant([settings.resolved_database_url], Role.ADMIN, name="tests")
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                   base_url="http://escalation") as client:
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://escalation", headers={API_KEY_HEADER: key}) as client:
         yield Service(app=app, client=client, settings=settings)
 
 

@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 from services.catalog import SERVICES
 from services.feedback.app import create_app
 from services.feedback.settings import FeedbackSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY
 from shared.contracts.complaint import TOPIC as COMPLAINT_TOPIC
 from shared.contracts.feedback import TOPIC as FEEDBACK_TOPIC
@@ -58,11 +61,12 @@ async def running_feedback(settings: FeedbackSettings) -> AsyncIterator[Feedback
         group = await group_at_end(settings.kafka_bootstrap, REGISTRY.topics, prefix="feedback-")
         settings = settings.model_copy(update={"consumer_group": group})
     await upgrade(SERVICES["feedback"].migrations_dir, settings.resolved_database_url)
+    key = await grant([settings.resolved_database_url], Role.ADMIN, name="tests")
     app = create_app(settings)
     database = Database(settings.resolved_database_url)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                   base_url="http://feedback") as client:
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://feedback", headers={API_KEY_HEADER: key}) as client:
         try:
             yield Feedback(app=app, client=client, settings=settings, database=database)
         finally:

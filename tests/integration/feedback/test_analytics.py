@@ -21,6 +21,9 @@ from services.feedback.analytics.models import FactEvent
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
 from services.feedback.evaluations.domain import DIMENSIONS
 from services.feedback.settings import FeedbackSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY, Event
 from shared.contracts import complaint as c
 from shared.contracts import feedback as f
@@ -80,7 +83,9 @@ class running_analytics:
         self.app = analytics_app(self.settings)
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
-        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://feedback")
+        key = await grant([self.settings.resolved_database_url], Role.ANALYST, name="analyst")
+        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://feedback",
+                                         headers={API_KEY_HEADER: key})
         if self.wait_for_consumer:
             await wait_assigned(self.app.state.runtime.consumer)
         return Analytics(self.app, self._client, self.settings, self.settings.kafka_bootstrap)

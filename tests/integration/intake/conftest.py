@@ -12,6 +12,9 @@ from fastapi import FastAPI
 from services.catalog import SERVICES
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY
 from shared.migrations import upgrade
 from tests.support import group_at_end
@@ -22,6 +25,10 @@ class Intake:
     app: FastAPI
     client: httpx.AsyncClient
     settings: IntakeSettings
+
+    def anonymous(self) -> httpx.AsyncClient:
+        """A client of the same app that sends no credentials, as a customer's browser."""
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://intake")
 
 
 def intake_settings(database_url: str, bootstrap: str, **overrides: object) -> IntakeSettings:
@@ -37,10 +44,11 @@ async def running_intake(database_url: str, bootstrap: str, **overrides: Any) ->
         overrides["consumer_group"] = await group_at_end(bootstrap, REGISTRY.topics, prefix="intake-")
     settings = intake_settings(database_url, bootstrap, **overrides)
     await upgrade(SERVICES["intake"].migrations_dir, database_url)
+    key = await grant([database_url], Role.ADMIN, name="tests")
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                   base_url="http://intake") as client:
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://intake", headers={API_KEY_HEADER: key}) as client:
         yield Intake(app=app, client=client, settings=settings)
 
 

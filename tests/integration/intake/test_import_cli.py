@@ -15,6 +15,9 @@ import httpx
 import pytest
 
 from services.catalog import SERVICES
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.broker import free_port
 from shared.migrations import upgrade
 
@@ -68,10 +71,10 @@ def _tail(log_path: Path) -> str:
     return log_path.read_text()[-3000:]
 
 
-async def redress(*args: str) -> tuple[int, str]:
+async def redress(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "services.cli", *args, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT, env={**os.environ, "COLUMNS": "200"})
+        stderr=asyncio.subprocess.STDOUT, env={**os.environ, "COLUMNS": "200", **(env or {})})
     output, _ = await asyncio.wait_for(process.communicate(), timeout=IMPORT_TIMEOUT_S)
     assert process.returncode is not None
     return process.returncode, output.decode()
@@ -88,8 +91,8 @@ def a_csv(path: Path, customer_id: str) -> Path:
     return path
 
 
-async def filed_for(url: str, customer_id: str) -> list[dict]:
-    async with httpx.AsyncClient(base_url=url) as client:
+async def filed_for(url: str, customer_id: str, *, key: str) -> list[dict]:
+    async with httpx.AsyncClient(base_url=url, headers={API_KEY_HEADER: key}) as client:
         return (await client.get("/v1/complaints", params={"customer_id": customer_id})).json()["items"]
 
 
@@ -98,8 +101,10 @@ async def test_an_import_files_the_good_rows_reports_the_bad_ones_and_files_noth
     customer_id = f"cust-{uuid4().hex[:10]}"
     csv_file, errors = a_csv(tmp_path / "complaints.csv", customer_id), tmp_path / "errors.ndjson"
     async with intake_server(database_url, broker.bootstrap, tmp_path / "intake.log") as url:
+        frontend = await grant([database_url], Role.FRONTEND, name="importer")
+        staff = await grant([database_url], Role.AGENT, name="agent")
         code, output = await redress("intake", "import", str(csv_file), "--url", url, "--errors", str(errors),
-                                     "--batch-size", "2")
+                                     "--batch-size", "2", "--api-key", frontend)
         assert code == 1, output
         assert "accepted: 2   linked to earlier complaints: 1   rejected: 2" in output
         rejected = [json.loads(line) for line in errors.read_text().splitlines()]
@@ -107,12 +112,18 @@ async def test_an_import_files_the_good_rows_reports_the_bad_ones_and_files_noth
         assert "6 cells where the header has 5 columns" in rejected[0]["reason"]
         assert rejected[1]["reason"].startswith("customer.email:")
         assert "not-an-address" not in errors.read_text()
-        assert len(await filed_for(url, customer_id)) == 2
+        assert len(await filed_for(url, customer_id, key=staff)) == 2
 
-        again, output = await redress("intake", "import", str(csv_file), "--url", url)
+        again, output = await redress("intake", "import", str(csv_file), "--url", url,
+                                      env={"REDRESS_API_KEY": frontend})
         assert again == 1, output
         assert "accepted: 2   linked to earlier complaints: 1   rejected: 2" in output
-        assert len(await filed_for(url, customer_id)) == 2
+        assert len(await filed_for(url, customer_id, key=staff)) == 2
+
+        refused, output = await redress("intake", "import", str(csv_file), "--url", url, "--api-key", staff)
+        assert refused == 2 and "refused the import" in output and "frontend" in output
+        code, output = await redress("intake", "import", str(csv_file), "--url", url)
+        assert code == 2 and "needs credentials" in output
 
 
 async def test_an_unreachable_service_a_missing_file_or_an_unknown_format_are_usage_errors(tmp_path: Path):

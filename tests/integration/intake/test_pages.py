@@ -165,7 +165,32 @@ async def test_the_complaint_form_asks_for_what_the_api_takes(intake):
     assert page.one("input", name="subject").attrs["maxlength"] == "300"
     assert {e.attrs["value"] for e in page.all("input", name="kind")} == {"complaint", "suggestion", "praise"}
     script = (await intake.client.get("/pages/static/complain.js")).text
-    assert '"/v1/complaints"' in script and '"Idempotency-Key"' in script and 'channel: "web"' in script
+    assert 'R.call("POST", "/complain"' in script and '"Idempotency-Key"' in script and 'channel: "web"' in script
+
+
+async def test_the_form_files_a_web_complaint_without_credentials(intake):
+    body, key = a_submission(), {"Idempotency-Key": "form-key-1"}
+    async with intake.anonymous() as browser:
+        assert (await browser.post("/v1/complaints", json=body)).status_code == 401
+        filed = await browser.post("/complain", json=body, headers=key)
+        again = await browser.post("/complain", json=body, headers=key)
+    assert filed.status_code == 201, filed.text
+    assert again.json()["id"] == filed.json()["id"] and again.headers["idempotency-replayed"] == "true"
+    stored = (await intake.client.get(f"/v1/complaints/{filed.json()['id']}")).json()
+    assert (stored["channel"], stored["customer"]["email"]) == ("web", body["customer"]["email"])
+
+
+async def test_the_form_takes_only_what_a_customer_may_set(intake):
+    hook = {"callback_url": "https://example.com/hook"}
+    attachment = {"attachments": [{"name": "a.pdf", "media_type": "application/pdf", "size": 1, "sha256": "0" * 64,
+                                   "url": "https://example.com/a.pdf"}]}
+    async with intake.anonymous() as browser:
+        for overrides, field in (({"channel": "app"}, "channel"), (hook, "callback_url"),
+                                 (attachment, "attachments"), ({"external_ref": "x-1"}, "external_ref")):
+            response = await browser.post("/complain", json=a_submission(**overrides))
+            assert response.status_code == 422, overrides
+            assert [e["loc"] for e in response.json()["errors"]] == [["body", field]]
+        assert (await browser.post("/complain", content="subject=x")).status_code == 415
 
 
 async def test_the_tracking_page_acts_through_public_endpoints(intake):

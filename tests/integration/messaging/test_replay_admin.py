@@ -8,6 +8,10 @@ from typing import Any
 
 import httpx
 
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
+from shared.auth.tables import auth_metadata
 from shared.broker import free_port
 from shared.db import Database
 from shared.service_app import build_service_app
@@ -30,9 +34,12 @@ async def probe_service(probe: Probe, database: Database, **settings: Any) -> As
     settings = probe.settings.model_copy(update={"database_url": database.url, "run_relay": False,
                                                  "run_consumer": False, **settings})
     app = build_service_app(settings, description="probe", handlers={})
+    async with database.engine.begin() as connection:
+        await connection.run_sync(auth_metadata.create_all)
+    key = await grant([database.url], Role.PARTNER, name="acme-partner")
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                   base_url="http://probe") as client:
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://probe", headers={API_KEY_HEADER: key}) as client:
         yield client
 
 

@@ -14,6 +14,9 @@ from fastapi import FastAPI
 from services.catalog import SERVICES
 from services.routing.app import create_app
 from services.routing.settings import RoutingSettings
+from shared.auth.deps import API_KEY_HEADER
+from shared.auth.provision import grant
+from shared.auth.roles import Role
 from shared.contracts import REGISTRY, Event
 from shared.messaging.cloudevents import decode
 from shared.migrations import upgrade
@@ -34,6 +37,15 @@ class Routing:
     client: httpx.AsyncClient
     settings: RoutingSettings
     bootstrap: str
+
+    def client_with(self, key: str) -> httpx.AsyncClient:
+        """Another client of the same app, sending `key` (open it with `async with`)."""
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://routing",
+                                 headers={API_KEY_HEADER: key})
+
+    async def grant(self, *roles: Role, name: str, queues: tuple[str, ...] = ()) -> str:
+        """A key of this service's database with `roles` (and `queues`), named as the caller it stands for."""
+        return await grant([self.settings.resolved_database_url], *roles, name=name, queues=queues)
 
     async def receive(self, event: Event) -> None:
         async with started_producer(self.bootstrap) as producer:
@@ -65,10 +77,11 @@ def routing_settings(database_url: str, bootstrap: str, *, group: str, **overrid
 async def running_routing(settings: RoutingSettings, *, migrate: bool = True) -> AsyncIterator[Routing]:
     if migrate:
         await upgrade(SERVICES["routing"].migrations_dir, settings.database_url or "")
+    key = await grant([settings.resolved_database_url], Role.ADMIN, name="tests")
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
-                                                                   base_url="http://routing") as client:
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://routing",
+                                                                   headers={API_KEY_HEADER: key}) as client:
         yield Routing(app=app, client=client, settings=settings, bootstrap=settings.kafka_bootstrap)
 
 

@@ -38,7 +38,6 @@ async def test_unclear_requests_are_422(routing):
     await routing.client.post(f"{path}/acceptance", headers=actor)
     before = await routing.case(received.complaint_id)
 
-    no_actor = await routing.client.post(f"{path}/notes", json={"text": "hello"})
     bad_code = await routing.client.post(f"{path}/resolution", headers=actor,
                                          json={"resolution": "x", "resolution_code": "magic", "root_cause": "unknown"})
     bad_template = await routing.client.post(f"{path}/responses", headers=actor, json={"template": "nope"})
@@ -48,12 +47,22 @@ async def test_unclear_requests_are_422(routing):
     bad_category = await routing.client.post(f"{path}/classification", headers=actor, json={"category": "weather"})
     bad_cursor = await routing.client.get("/v1/cases", params={"cursor": "garbage"})
 
-    for response in (no_actor, bad_code, bad_template, missing_variable, both, bad_category, bad_cursor):
+    for response in (bad_code, bad_template, missing_variable, both, bad_category, bad_cursor):
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
-    assert "X-Actor" in no_actor.json()["detail"]
     assert "offer" in missing_variable.json()["detail"]
     assert await routing.case(received.complaint_id) == before
+
+
+async def test_without_an_actor_the_authenticated_caller_acts(routing):
+    received = a_received_complaint()
+    await routing.receive(received)
+    await routing.case_when(received.complaint_id, lambda c: c["agent_id"], what="assignment")
+
+    note = await routing.client.post(f"/v1/cases/{received.complaint_id}/notes", json={"text": "hello"})
+
+    assert note.status_code == 201, note.text
+    assert note.json()["author"] == "tests"  # the name of the conftest's key
 
 
 async def test_bad_organisation_input_is_refused(bare_routing):

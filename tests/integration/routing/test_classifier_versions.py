@@ -162,7 +162,7 @@ async def test_bad_input_gets_problem_details_and_changes_nothing(routing):
     for method, path, payload, status in [
         ("GET", "/v1/classifier/versions/999", None, 404), ("GET", "/v1/classifier/versions/one", None, 422),
         ("POST", "/v1/classifier/versions/999/activation", {"actor": "lead"}, 404),
-        ("POST", "/v1/classifier/versions/999/activation", {}, 422),
+        ("POST", "/v1/classifier/versions/999/activation", {"actor": "x" * 101}, 422),
         ("GET", "/v1/classifier/versions?limit=0", None, 422),
     ]:
         response = await client.request(method, path, json=payload)

@@ -60,7 +60,7 @@ async def test_bad_or_untimely_holds_are_refused_and_change_nothing(routing):
         (f"/v1/cases/{cid}/hold", {"actor": "a", "reason": ""}, 422, "reason"),
         (f"/v1/cases/{cid}/hold", {"actor": "a", "reason": "x", "until": "2026-01-01T10:00:00"}, 422, "timezone"),
         (f"/v1/cases/{cid}/hold", {"actor": "a", "reason": "x", "until": past}, 422, "future"),
-        (f"/v1/cases/{cid}/hold", {"reason": "who?"}, 422, "X-Actor"),
+        (f"/v1/cases/{cid}/hold", {"actor": "", "reason": "who?"}, 422, "actor"),
         (f"/v1/cases/{cid}/hold", {"actor": "a", "reason": "x", "colour": "red"}, 422, "colour"),
         (f"/v1/cases/{uuid4()}/hold", {"actor": "a", "reason": "x"}, 404, "no case"),
         (f"/v1/cases/{cid}/hold/release", {"actor": "a"}, 409, "not on hold"),

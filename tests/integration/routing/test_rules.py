@@ -40,7 +40,7 @@ async def test_a_rule_sets_category_priority_team_and_tags_and_every_change_is_a
 
 async def test_bad_rules_are_refused_and_leave_no_trace(routing):
     client = routing.client
-    no_actor = await client.post("/v1/rules", json=MEDIA_RULE)
+    no_actor = await client.post("/v1/rules", json={**MEDIA_RULE, "actor": ""})
     ghost_team = await client.post("/v1/rules", headers={"X-Actor": "a"},
                                    json={**MEDIA_RULE, "actions": {"team_id": "ghost"}})
     does_nothing = await client.post("/v1/rules", headers={"X-Actor": "a"}, json={**MEDIA_RULE, "actions": {}})

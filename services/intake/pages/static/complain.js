@@ -1,6 +1,7 @@
-/* The complaint form: checked in the browser first, then sent to POST /v1/complaints like any frontend sends
-   it; the API's 422 problem+json is shown next to the fields it names. One Idempotency-Key per content, so a
-   retry after a lost answer files the complaint once, and an edited complaint is a new request. */
+/* The complaint form: checked in the browser first, then sent to the page's own POST /complain, which files it
+   as POST /v1/complaints files a frontend's (that one needs the frontend's API key, which a page cannot keep);
+   the 422 problem+json is shown next to the fields it names. One Idempotency-Key per content, so a retry after
+   a lost answer files the complaint once, and an edited complaint is a new request. */
 "use strict";
 (function () {
   const R = window.Redress;
@@ -93,7 +94,7 @@
     R.busy(form, true, R.words.sending);
     let answer;
     try {
-      answer = await R.call("POST", "/v1/complaints", body, { "Idempotency-Key": sent.key });
+      answer = await R.call("POST", "/complain", body, { "Idempotency-Key": sent.key });
     } catch (failure) {
       R.busy(form, false);
       R.say(status, R.words.err_network, "failed");

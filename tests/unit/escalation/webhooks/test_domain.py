@@ -5,6 +5,8 @@ from uuid import uuid4
 import pytest
 
 from services.escalation.webhooks import domain
+from shared.auth.principal import Principal
+from shared.auth.roles import Role
 from shared.contracts.complaint import ComplaintWithdrawnV1
 from shared.contracts.sla import SlaBreachedV1, SlaTarget
 from shared.errors import Conflict
@@ -116,3 +118,12 @@ def test_a_pending_delivery_cannot_be_redelivered():
                                             (500, False)])
 def test_only_2xx_answers_are_successes(status, ok):
     assert domain.is_success(status) is ok
+
+
+def test_a_partner_is_confined_to_its_own_subscriptions_and_an_admin_to_none():
+    def principal(*roles: Role) -> Principal:
+        return Principal(subject="acme", roles=frozenset(roles), tenant="t1", via="api-key", key_id="k1")
+
+    assert domain.confined_to(principal(Role.PARTNER)) == domain.Owner(tenant="t1", name="acme")
+    assert domain.confined_to(principal(Role.PARTNER, Role.ADMIN)) is None
+    assert domain.owner_of(principal(Role.ADMIN)) == domain.Owner(tenant="t1", name="acme")
