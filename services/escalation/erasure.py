@@ -1,7 +1,8 @@
 """Erasure of the free texts escalation keeps about a complaint, when intake has erased its personal data
 (complaint.erased): the reasons of its escalations (a customer's own words when they asked for it), and the
 events copied into webhook deliveries that have ended. A pending delivery still goes out as it was queued,
-before the complaint.erased delivery that tells the partner to erase it too. Repeating it changes nothing."""
+before the complaint.erased delivery that tells the partner to erase it too. Repeating it changes nothing; each time,
+complaint.erasure-confirmed tells intake, which reports the erasure's completion per service."""
 
 import json
 from uuid import UUID
@@ -12,7 +13,7 @@ from services.escalation.models import Escalation
 from services.escalation.uow import EscalationUow
 from services.escalation.webhooks import domain as webhooks
 from services.escalation.webhooks.models import WebhookDelivery
-from shared.contracts.complaint import ERASED_TEXT
+from shared.contracts.complaint import ERASED_TEXT, ComplaintErasureConfirmedV1
 
 
 def erased_body(payload: str) -> str:
@@ -33,4 +34,5 @@ async def erase_complaint(uow: EscalationUow, *, complaint_id: UUID) -> None:
             WebhookDelivery.complaint_id == complaint_id, WebhookDelivery.state != webhooks.PENDING))
         for delivery in ended:
             delivery.payload = erased_body(delivery.payload)
+        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source))
         await uow.commit()

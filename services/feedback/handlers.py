@@ -2,7 +2,7 @@
 
 Every event in the registry is handled: the handler records it in the analytics read model, then does this
 service's work for it, if any, all in the one transaction committed with the inbox row. complaint.erased is the
-exception: it erases the complaint's texts and records no fact."""
+exception: it erases the complaint's texts and records no fact; complaint.erasure-confirmed is not handled."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,6 +14,7 @@ from services.feedback.uow import FeedbackUow
 from shared.contracts import REGISTRY, Event
 from shared.contracts.complaint import (
     ComplaintErasedV1,
+    ComplaintErasureConfirmedV1,
     ComplaintMergedV1,
     ComplaintReceivedV1,
     ComplaintResolvedV1,
@@ -53,3 +54,4 @@ async def on_erased(event: ComplaintErasedV1, uow: FeedbackUow) -> None:
 
 HANDLERS: dict[type[Event], Handler] = {event_class: handler_for(event_class) for event_class in REGISTRY.events}
 HANDLERS[ComplaintErasedV1] = on_erased
+del HANDLERS[ComplaintErasureConfirmedV1]  # the services' answers to intake, no fact of the complaint

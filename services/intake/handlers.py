@@ -1,12 +1,14 @@
 """Events the intake service consumes, each mapped to the handler that turns it into a use case: the other
 services' events become the customer's view of the complaint and the messages the customer is sent."""
 
+from services.intake.erasure import service as erasure
 from services.intake.notifications import domain as notices
 from services.intake.projection import domain, service
 from services.intake.uow import IntakeUow
 from shared.contracts import Event
 from shared.contracts.complaint import (
     ComplaintAssignedV1,
+    ComplaintErasureConfirmedV1,
     ComplaintEscalatedV1,
     ComplaintInformationRequestedV1,
     ComplaintMergedV1,
@@ -93,6 +95,10 @@ async def on_survey_requested(event: SurveyRequestedV1, uow: IntakeUow) -> None:
                               text=event.survey_url, notify=notices.SURVEY, data=data, language=event.language)
 
 
+async def on_erasure_confirmed(event: ComplaintErasureConfirmedV1, uow: IntakeUow) -> None:
+    await erasure.confirm(uow, complaint_id=event.complaint_id, service=event.service, at=event.occurred_at)
+
+
 HANDLERS: dict[type[Event], Handler] = {
     ComplaintStatusChangedV1: on_status_changed,
     ComplaintAssignedV1: on_assigned,
@@ -108,4 +114,5 @@ HANDLERS: dict[type[Event], Handler] = {
     SlaFulfilledV1: on_sla_fulfilled,
     SlaCancelledV1: on_sla_cancelled,
     SurveyRequestedV1: on_survey_requested,
+    ComplaintErasureConfirmedV1: on_erasure_confirmed,
 }

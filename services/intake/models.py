@@ -155,3 +155,15 @@ class Notification(Base):
         Index("ix_notification_complaint", "complaint_id", "created_at"),
         Index("ix_notification_created", "created_at", "id"),
     )
+
+
+class ErasureConfirmation(Base):
+    """Another service's word that it erased its copy of an erased complaint (complaint.erasure-confirmed)."""
+
+    __tablename__ = "erasure_confirmation"
+
+    complaint_id: Mapped[UUID] = mapped_column(Uuid, ForeignKey("complaint.id", ondelete="CASCADE"))
+    service: Mapped[str] = mapped_column(String(40))
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (PrimaryKeyConstraint("complaint_id", "service"),)

@@ -271,6 +271,16 @@ class ComplaintErasedV1(Event):
                        "closed longer ago than the retention period).", examples=["request"])
 
 
+class ComplaintErasureConfirmedV1(Event):
+    topic: ClassVar[str] = TOPIC
+    ce_type: ClassVar[str] = "redress.complaint.erasure-confirmed.v1"
+    emitted_by: ClassVar[str] = ("routing, escalation and feedback, when they have erased what they held of a "
+                                 "complaint after its complaint.erased (also when they held nothing)")
+
+    service: str = Field(description="The service that erased its copy of the complaint's personal data.",
+                         examples=["routing"])
+
+
 EVENTS = (
     ComplaintReceivedV1,
     ComplaintCustomerRepliedV1,
@@ -289,4 +299,5 @@ EVENTS = (
     ComplaintHeldV1,
     ComplaintHoldReleasedV1,
     ComplaintErasedV1,
+    ComplaintErasureConfirmedV1,
 )

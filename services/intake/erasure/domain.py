@@ -1,8 +1,11 @@
-"""What erasure changes, free of I/O: which fields of a complaint are personal data, and which complaints the
-retention period has run out for."""
+"""What erasure changes, free of I/O: which fields of a complaint are personal data, which complaints the
+retention period has run out for, and how far a customer's erasure has come in each service."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from shared.contracts.complaint import ERASED_TEXT, Status
 
@@ -31,3 +34,25 @@ def retention_cutoff(now: datetime, *, retention_days: int) -> datetime | None:
     if retention_days <= 0:
         return None
     return now - timedelta(days=retention_days)
+
+
+# The services that keep texts of a complaint and confirm each erasure (complaint.erasure-confirmed).
+CONFIRMING_SERVICES = ("routing", "escalation", "feedback")
+DONE, PENDING = "done", "pending"
+
+
+@dataclass(frozen=True)
+class ComplaintErasure:
+    """How far the erasure of one complaint has come: erased here, and which services have confirmed theirs."""
+    complaint_id: UUID
+    tracking_number: str
+    erased: bool
+    confirmed: dict[str, datetime]
+
+
+def progress(complaints: Sequence[ComplaintErasure]) -> dict[str, str]:
+    """Per service, done when it has erased every complaint of the customer (intake: its own rows)."""
+    states = {"intake": DONE if all(c.erased for c in complaints) else PENDING}
+    for service in CONFIRMING_SERVICES:
+        states[service] = DONE if all(c.erased and service in c.confirmed for c in complaints) else PENDING
+    return states

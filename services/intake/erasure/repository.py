@@ -5,18 +5,20 @@ from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.erasure import domain
-from services.intake.models import Complaint, Notification, PublicStep
+from services.intake.models import Complaint, ErasureConfirmation, Notification, PublicStep
 from services.intake.notifications import domain as notices
 from shared.contracts.complaint import ERASED_TEXT
+from shared.db import Database
 
 
 class ErasureRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, database: Database | None = None) -> None:
         self.session = session
+        self.database = database
 
     async def of_customer(self, customer_id: str) -> list[Complaint]:
         query = select(Complaint).where(Complaint.customer_id == customer_id).order_by(Complaint.received_at)
@@ -54,3 +56,28 @@ class ErasureRepository:
         await self.session.execute(update(Notification).where(of_these)
                                    .values(destination=ERASED_TEXT, payload=domain.ERASED_PAYLOAD)
                                    .execution_options(synchronize_session=False))
+
+    async def forget_confirmations(self, complaint_ids: Collection[UUID]) -> None:
+        """Erased again: the services must confirm again (their copies may hold what arrived since)."""
+        await self.session.execute(delete(ErasureConfirmation)
+                                   .where(ErasureConfirmation.complaint_id.in_(complaint_ids)))
+
+    async def confirm(self, complaint_id: UUID, service: str, at: datetime) -> None:
+        assert self.database is not None
+        insert = self.database.insert(ErasureConfirmation).values(complaint_id=complaint_id, service=service,
+                                                                  confirmed_at=at)
+        await self.session.execute(insert.on_conflict_do_update(
+            index_elements=["complaint_id", "service"], set_={"confirmed_at": insert.excluded.confirmed_at}))
+
+    async def progress_of(self, customer_id: str) -> list[domain.ComplaintErasure]:
+        complaints = (await self.session.execute(
+            select(Complaint.id, Complaint.tracking_number, Complaint.subject)
+            .where(Complaint.customer_id == customer_id).order_by(Complaint.received_at))).all()
+        confirmed: dict[UUID, dict[str, datetime]] = {c.id: {} for c in complaints}
+        rows = await self.session.execute(select(ErasureConfirmation)
+                                          .where(ErasureConfirmation.complaint_id.in_(list(confirmed))))
+        for row in rows.scalars():
+            confirmed[row.complaint_id][row.service] = row.confirmed_at
+        return [domain.ComplaintErasure(complaint_id=c.id, tracking_number=c.tracking_number,
+                                        erased=c.subject == ERASED_TEXT, confirmed=confirmed[c.id])
+                for c in complaints]

@@ -1,5 +1,9 @@
 """HTTP request and response of erasure."""
 
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
 from pydantic import BaseModel, Field
 
 
@@ -12,3 +16,19 @@ class ErasureIn(BaseModel):
 class ErasureOut(BaseModel):
     customer_id: str
     complaints: int = Field(description="How many of the customer's complaints were erased.")
+
+
+class ComplaintErasureOut(BaseModel):
+    complaint_id: UUID
+    tracking_number: str
+    erased: bool = Field(description="Intake has erased the complaint's contact data and texts.")
+    confirmed_by: dict[str, datetime] = Field(description="When each service confirmed its own erasure.")
+
+
+class ErasureProgressOut(BaseModel):
+    customer_id: str
+    complete: bool = Field(description="Every service has erased every complaint of the customer.")
+    services: dict[str, Literal["done", "pending"]] = Field(
+        description="Per service: done when it has erased all of the customer's complaints.",
+        examples=[{"intake": "done", "routing": "done", "escalation": "pending", "feedback": "done"}])
+    complaints: list[ComplaintErasureOut]

@@ -5,6 +5,7 @@ and notifications change in one transaction with the audit entry and one complai
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import UUID
 
 from services.intake.erasure import domain
 from services.intake.erasure.repository import ErasureRepository
@@ -68,5 +69,22 @@ async def _erase(uow: IntakeUow, erasure: ErasureRepository, complaints: Sequenc
     await uow.session.flush()
     await erasure.erase_steps(ids)
     await erasure.erase_notifications(ids)
+    await erasure.forget_confirmations(ids)
     for complaint in complaints:
         uow.emit(ComplaintErasedV1(complaint_id=complaint.id, occurred_at=at, basis=basis))
+
+
+async def confirm(uow: IntakeUow, *, complaint_id: UUID, service: str, at: datetime) -> None:
+    """A service has erased its copy of the complaint (complaint.erasure-confirmed)."""
+    async with uow:
+        await ErasureRepository(uow.session, uow.database).confirm(complaint_id, service, at)
+        await uow.commit()
+
+
+async def progress(uow: IntakeUow, customer_id: str) -> list[domain.ComplaintErasure]:
+    """The erasure of each of the customer's complaints, here and in the services that confirm theirs."""
+    async with uow:
+        complaints = await ErasureRepository(uow.session).progress_of(customer_id)
+    if not complaints:
+        raise NotFound(f"no complaints of customer {customer_id!r}", customer_id=customer_id)
+    return complaints

@@ -2,7 +2,8 @@
 
 Everything people wrote about the case (the complaint's words, history, notes, tasks, responses, resolution)
 becomes the marker; statuses, categories, teams, agents and dates stay for reports. The texts kept to retrain
-the classifier are deleted: a label of "[erased]" would only teach it noise. Repeating it changes nothing."""
+the classifier are deleted: a label of "[erased]" would only teach it noise. Repeating it changes nothing; each time,
+complaint.erasure-confirmed tells intake, which reports the erasure's completion per service."""
 
 from uuid import UUID
 
@@ -10,7 +11,7 @@ from sqlalchemy import delete, update
 
 from services.routing.cases.models import Case, CaseEntry, CaseNote, CaseResponse, CaseTask, TriageLabel
 from services.routing.uow import RoutingUow
-from shared.contracts.complaint import ERASED_TEXT
+from shared.contracts.complaint import ERASED_TEXT, ComplaintErasureConfirmedV1
 
 
 async def erase_case(uow: RoutingUow, *, complaint_id: UUID) -> None:
@@ -31,4 +32,5 @@ async def erase_case(uow: RoutingUow, *, complaint_id: UUID) -> None:
                                              CaseResponse.decision_note.is_not(None))
                   .values(decision_note=ERASED_TEXT))
         await run(delete(TriageLabel).where(TriageLabel.complaint_id == complaint_id))
+        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source))
         await uow.commit()

@@ -113,6 +113,30 @@ async def test_an_erasure_erases_the_customer_in_every_service(services: Service
     await wait_until(lambda: _all_erased(services, complaint_id, "feedback", "complaint_fact", "subject",
                                          "description"), within=60, what="feedback's fact erased")
     assert await _all_erased(services, complaint_id, "feedback", "evaluation", "comment")
+    progress = await wait_until(lambda: _completed_erasure(services, customer_id), within=60,
+                                what="every service's confirmation of the erasure")
+    assert progress["services"] == dict.fromkeys(("intake", "routing", "escalation", "feedback"), "done")
+    assert set(progress["complaints"][0]["confirmed_by"]) == {"routing", "escalation", "feedback"}
+    await _no_api_says_it(services, complaint_id)
+
+
+async def _completed_erasure(services: Services, customer_id: str) -> dict[str, Any] | None:
+    response = await services.intake.client.get(f"/v1/customers/{customer_id}/erasure")
+    assert response.status_code == 200, response.text
+    return response.json() if response.json()["complete"] else None
+
+
+async def _no_api_says_it(services: Services, complaint_id: UUID) -> None:
+    """What each service answers about the complaint holds none of the customer's contact data or words."""
+    for client, path in ((services.intake.client, f"/v1/complaints/{complaint_id}"),
+                         (services.intake.client, f"/v1/complaints/{complaint_id}/notifications"),
+                         (services.routing.client, f"/v1/cases/{complaint_id}"),
+                         (services.escalation.client, f"/v1/complaints/{complaint_id}/sla"),
+                         (services.feedback.client, f"/v1/complaints/{complaint_id}/evaluations")):
+        response = await client.get(path)
+        assert response.status_code == 200, (path, response.text)
+        for words in (EMAIL, "Ann Lee", "Charged twice", REPLY, ESCALATION_REASON, NOTE, COMMENT):
+            assert words not in response.text, (path, words)
 
 
 async def test_erasing_twice_is_harmless(services: Services):

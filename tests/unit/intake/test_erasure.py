@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from uuid import uuid4
 
 from services.intake.erasure import domain
 from services.intake.erasure.job import erase_expired_complaints
@@ -51,3 +52,21 @@ async def test_the_retention_job_ends_at_once_when_complaints_are_kept_for_ever(
 
 def test_retention_days_default_to_keeping_complaints():
     assert IntakeSettings().retention_days == 0
+
+
+def _erasure(*, erased: bool = True, confirmed: tuple[str, ...] = ()) -> domain.ComplaintErasure:
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+    return domain.ComplaintErasure(complaint_id=uuid4(), tracking_number="RD-TEST", erased=erased,
+                                   confirmed=dict.fromkeys(confirmed, moment))
+
+
+def test_a_service_is_done_when_it_confirmed_every_complaint_of_the_customer():
+    everyone = domain.CONFIRMING_SERVICES
+    complaints = [_erasure(confirmed=everyone), _erasure(confirmed=("routing", "feedback"))]
+    assert domain.progress(complaints) == {"intake": "done", "routing": "done", "escalation": "pending",
+                                           "feedback": "done"}
+
+
+def test_a_complaint_not_erased_here_leaves_every_service_pending():
+    complaints = [_erasure(erased=False, confirmed=domain.CONFIRMING_SERVICES)]
+    assert set(domain.progress(complaints).values()) == {"pending"}
