@@ -1,14 +1,13 @@
 """The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): its charts render
 with data from the KPI API. Screenshots go to tests/artifacts/.
 
-The page, its script and the KPI API are for analysts: staff reach them through a proxy that adds their
-credentials, which the browser here stands in for by sending an analyst's key with every request."""
+The page and its script are public and hold no data; the KPI API is for analysts and supervisors, whose key the
+page asks for before it draws anything."""
 
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from shared.auth.deps import API_KEY_HEADER
 from shared.auth.roles import Role
 from shared.contracts import REGISTRY
 from tests.browser.conftest import browser_page
@@ -27,12 +26,16 @@ async def test_the_dashboard_draws_the_kpis(database_url, broker, tmp_path, chro
                                   consumer_group=group)
     async with running_analytics(settings) as service, serving(service.app) as base_url:
         key = await authorised(service.client, database_url, Role.ANALYST, name="dashboard")
-        async with browser_page(chromium, viewport=VIEWPORT, extra_http_headers={API_KEY_HEADER: key}) as page:
+        async with browser_page(chromium, viewport=VIEWPORT) as page:
             ten_days_ago = (datetime.now(UTC) - timedelta(days=10)).replace(hour=8, minute=0, second=0, microsecond=0)
             await publish_history(service, day0=ten_days_ago)
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             await page.goto(f"{base_url}/dashboard")
+            await page.wait_for_function("document.getElementById('status').textContent.startsWith('sign in')")
+            assert await page.locator("#chart-volume .main-svg").count() == 0
+            await page.fill("input[name=credential]", key)
+            await page.click("#access button")
             await page.wait_for_function("Number(document.body.dataset.loaded || 0) >= 1")
             for chart in CHARTS:
                 assert await page.locator(f"#{chart} .main-svg").count() > 0, chart
@@ -75,9 +78,10 @@ async def test_plotly_is_served_by_the_service(database_url, broker, tmp_path):
         assert "cdn" not in page.text.lower()
 
 
-async def test_without_credentials_the_dashboard_is_refused(database_url, broker, tmp_path):
+async def test_without_credentials_the_page_loads_but_its_data_is_refused(database_url, broker, tmp_path):
     settings = analytics_settings(database_url, broker.bootstrap, tmp_path, run_consumer=False)
     async with running_analytics(settings, wait_for_consumer=False) as service, \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://feedback") as anyone:
-        refused = [(await anyone.get(path)).status_code for path in ("/dashboard", "/dashboard/plotly.min.js")]
-    assert refused == [401, 401]
+        answers = [(await anyone.get(path)).status_code
+                   for path in ("/dashboard", "/dashboard/plotly.min.js", "/v1/kpis", "/v1/insights/hotspots")]
+    assert answers == [200, 200, 401, 401]

@@ -1,4 +1,5 @@
-"""The ops and supervisors' dashboard: a server-rendered page whose charts fetch the KPI API and refresh."""
+"""The ops and supervisors' dashboard: a server-rendered page whose charts fetch the KPI API (with the credentials
+the user gives the page) and refresh."""
 
 from pathlib import Path
 from typing import Annotated
@@ -10,15 +11,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.feedback.analytics.periods import Period
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
-from services.feedback.deps import ANALYSTS
 from services.feedback.evaluations.domain import DIMENSIONS
+from shared.auth.deps import public
 from shared.contracts.complaint import Channel
 from shared.deps import settings_of
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
-# The page and its script need the caller's credentials too: staff reach it through a proxy that adds them.
-router = APIRouter(tags=["dashboard"], include_in_schema=False, dependencies=[ANALYSTS])
+# The page and plotly.js hold no data, so anyone may load them; the KPIs the page fetches need an analyst's or a
+# supervisor's key or token, which the page asks for and keeps in the browser tab (sessionStorage).
+router = APIRouter(tags=["dashboard"], include_in_schema=False, dependencies=[Depends(public())])
 _templates = Environment(loader=PackageLoader("services.feedback.analytics", "templates"),
                          autoescape=select_autoescape(["html", "j2"]))
 

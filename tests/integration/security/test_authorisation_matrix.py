@@ -40,7 +40,7 @@ PUBLIC = {
     "routing": HEALTH,
     "escalation": HEALTH,
     "feedback": HEALTH | {"GET /s/{token}", "POST /s/{token}", "GET /v1/surveys/{token}",
-                          "POST /v1/surveys/{token}/answers"},
+                          "POST /v1/surveys/{token}/answers", "GET /dashboard", "GET /dashboard/plotly.min.js"},
 }
 # Property names of contact data, which no answer an analyst may ask for contains.
 CONTACT_DATA = {"customer", "email", "phone", "customer_name", "customer_email", "customer_phone", "address"}
