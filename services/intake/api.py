@@ -25,6 +25,7 @@ from services.intake.schemas import (
     WithdrawalIn,
 )
 from shared.auth.deps import public, requires
+from shared.auth.principal import Principal
 from shared.auth.roles import Role
 from shared.contracts.complaint import Channel, ComplaintKind
 from shared.http import NOT_JSON, problem_doc, require_json
@@ -32,9 +33,14 @@ from shared.ratelimit import TOO_MANY_REQUESTS, public_rate_limit
 
 router = APIRouter(prefix="/v1", tags=["complaints"])
 # Frontends file complaints; staff read them. The listing shows contact data, so it is for staff only.
+# Each caller files and sees only its own tenant's complaints. The routes declare the dependency and take its
+# Principal too (resolved once per request), so credentials are checked before the body.
 FILING = Depends(requires(Role.FRONTEND))
 READING = Depends(requires(Role.FRONTEND, Role.AGENT, Role.SUPERVISOR))
 LISTING = Depends(requires(Role.AGENT, Role.SUPERVISOR))
+Filer = Annotated[Principal, FILING]
+Reader = Annotated[Principal, READING]
+Lister = Annotated[Principal, LISTING]
 # Its own body limit (settings.max_batch_body_bytes), set up in app.py.
 BATCH_PATH = "/v1/complaints:batch"
 
@@ -55,9 +61,10 @@ IdempotencyKey = Annotated[str | None, Header(
                      "tracking_number and status are that complaint's (duplicate_of); the submission itself is "
                      "kept as submission_id, and its words join that complaint's history"}},
 )
-async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep,
+async def submit(body: ComplaintIn, uow: UowDep, settings: SettingsDep, principal: Filer,
                  idempotency_key: IdempotencyKey = None) -> Response:
-    answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
+    answer = await service.submit_complaint(uow, body, settings=settings, tenant=principal.tenant,
+                                            idempotency_key=idempotency_key)
     return acknowledgement_response(answer)
 
 
@@ -73,14 +80,15 @@ def acknowledgement_response(answer: service.Answer) -> Response:
     description="Each item is validated and filed on its own, exactly as POST /v1/complaints would file it; a "
     "bad item never stops the others. The answer lists every item's status in the items' order.",
 )
-async def submit_batch(body: BatchIn, uow: UowDep, settings: SettingsDep) -> BatchOut:
-    results = await service.submit_batch(uow, body.items, settings=settings)
+async def submit_batch(body: BatchIn, uow: UowDep, settings: SettingsDep, principal: Filer) -> BatchOut:
+    results = await service.submit_batch(uow, body.items, settings=settings, tenant=principal.tenant)
     return BatchOut.of(results)
 
 
-@router.get("/complaints", summary="List complaints, newest first", dependencies=[LISTING])
+@router.get("/complaints", summary="List complaints, newest first")
 async def list_complaints(
     uow: UowDep,
+    principal: Lister,
     channel: Channel | None = None,
     status: str | None = Query(None, max_length=30),
     kind: ComplaintKind | None = None,
@@ -95,7 +103,7 @@ async def list_complaints(
     cursor: str | None = Query(None, max_length=500),
 ) -> ComplaintPage:
     linked = linked or ("all" if duplicate_of else "false")
-    where = ComplaintFilter(channel=channel, status=status, kind=kind, customer_id=customer_id,
+    where = ComplaintFilter(tenant=principal.tenant, channel=channel, status=status, kind=kind, customer_id=customer_id,
                             received_from=received_from, received_to=received_to, duplicate_of=duplicate_of,
                             linked=None if linked == "all" else linked == "true")
     complaints, next_cursor = await service.list_complaints(uow, where, limit=limit, cursor=cursor)
@@ -103,9 +111,9 @@ async def list_complaints(
                          next_cursor=next_cursor)
 
 
-@router.get("/complaints/{complaint_id}", summary="One complaint as filed", responses=NOT_FOUND, dependencies=[READING])
-async def get_complaint(complaint_id: UUID, uow: UowDep) -> ComplaintOut:
-    complaint = await service.get_complaint(uow, complaint_id)
+@router.get("/complaints/{complaint_id}", summary="One complaint as filed", responses=NOT_FOUND)
+async def get_complaint(complaint_id: UUID, uow: UowDep, principal: Reader) -> ComplaintOut:
+    complaint = await service.get_complaint(uow, complaint_id, tenant=principal.tenant)
     customer = CustomerOut(id=complaint.customer_id, name=complaint.customer_name, email=complaint.customer_email,
                            phone=complaint.customer_phone, tier=complaint.customer_tier,
                            locale=complaint.customer_locale)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
+from shared.contracts.complaint import DEFAULT_TENANT
 from shared.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 
 RECEIVED = "received"
@@ -55,10 +56,26 @@ def check_idempotent_replay(*, stored_hash: str, new_hash: str, key: str) -> Non
             "the first answer again, or use a new key for a new complaint", idempotency_key=key)
 
 
+# Longest Idempotency-Key, and the length of the column that stores keys.
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def stored_idempotency_key(key: str, *, tenant: str) -> str:
+    """The key as stored: each tenant has its own keys. The default tenant's are stored as sent, as they were
+    before there were tenants, so that retries of requests filed then still find their answers. Another tenant's
+    key is prefixed with the tenant, or, when that would not fit the column, with the tenant and its digest."""
+    if tenant == DEFAULT_TENANT:
+        return key
+    scoped = f"{tenant}/{key}"
+    if len(scoped) <= MAX_IDEMPOTENCY_KEY:
+        return scoped
+    return f"{tenant}/sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def check_idempotency_key(key: str | None) -> str | None:
     if key is None:
         return None
-    if not 1 <= len(key) <= 255 or not key.isprintable():
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
         raise InvalidInput("Idempotency-Key must be 1 to 255 printable characters", idempotency_key=key[:40])
     return key
 

@@ -4,8 +4,10 @@ Submissions that arrive while a transaction of filings is being written wait and
 next one (group commit): one transaction, one look-up of idempotency keys and of the customers' recent
 complaints, one INSERT per table and one commit for the whole group, instead of each of those per request. Each
 submission is still decided on its own and in arrival order, seeing the ones filed before it in the same group,
-so answers are those of filing them one by one. If the group's commit fails on a unique key (another process
-filed the same Idempotency-Key, or a tracking number clashed), its submissions are filed again one at a time.
+so answers are those of filing them one by one. Each filing carries its tenant: Idempotency-Keys and the
+customers' earlier complaints are only ever matched within the filing's tenant, so one group may hold several.
+If the group's commit fails on a unique key (another process filed the same Idempotency-Key, or a tracking
+number clashed), its submissions are filed again one at a time.
 """
 
 import asyncio
@@ -63,6 +65,7 @@ class Filing:
     submission: ComplaintIn
     key: str | None
     request_hash: str
+    tenant: str
     outcome: "asyncio.Future[Answer | DomainError]" = field(
         default_factory=lambda: asyncio.get_running_loop().create_future())
 
@@ -77,32 +80,35 @@ class _Queue:
 _queues: "WeakKeyDictionary[Database, _Queue]" = WeakKeyDictionary()
 
 
-async def submit_complaint(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSettings,
+async def submit_complaint(uow: IntakeUow, submission: ComplaintIn, *, settings: IntakeSettings, tenant: str,
                            idempotency_key: str | None = None) -> Answer:
-    """File a complaint (or link it to the customer's near-identical recent one) and acknowledge it."""
-    [outcome] = await file_all(uow, [_filing(submission, idempotency_key, settings=settings)], settings=settings)
+    """File a complaint of `tenant` (or link it to the customer's near-identical recent one) and acknowledge it."""
+    filing = _filing(submission, idempotency_key, tenant=tenant, settings=settings)
+    [outcome] = await file_all(uow, [filing], settings=settings)
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
 
 
-def _filing(submission: ComplaintIn, idempotency_key: str | None, *, settings: IntakeSettings) -> Filing:
+def _filing(submission: ComplaintIn, idempotency_key: str | None, *, tenant: str, settings: IntakeSettings
+            ) -> Filing:
     key = domain.check_idempotency_key(idempotency_key)
     if submission.callback_url is not None:
         domain.check_callback_url(str(submission.callback_url), policy=settings.callback_policy())
     # Only a request with a key is ever compared with another one.
     fingerprint = domain.request_hash(submission.model_dump(mode="json")) if key is not None else ""
-    return Filing(submission, key, fingerprint)
+    return Filing(submission, key, fingerprint, tenant)
 
 
-async def submit_batch(uow: IntakeUow, items: list[object], *, settings: IntakeSettings) -> list[BatchResultOut]:
+async def submit_batch(uow: IntakeUow, items: list[object], *, settings: IntakeSettings, tenant: str
+                       ) -> list[BatchResultOut]:
     """File each item as submit_complaint would; a bad item fails alone."""
     results: dict[int, BatchResultOut] = {}
     filings: dict[int, Filing] = {}
     for index, item in enumerate(items):
         try:
             parsed = BatchItemIn.model_validate(item)
-            filings[index] = _filing(parsed.complaint, parsed.idempotency_key, settings=settings)
+            filings[index] = _filing(parsed.complaint, parsed.idempotency_key, tenant=tenant, settings=settings)
         except ValidationError as exc:
             results[index] = BatchResultOut(index=index, status=422, acknowledgement=None, problem=invalid_item(exc))
         except DomainError as exc:
@@ -190,8 +196,8 @@ async def _file_alone(uow: IntakeUow, filing: Filing, *, settings: IntakeSetting
 class _Known:
     """What the group has looked up or filed so far: later filings in the group see earlier ones."""
 
-    answers: dict[str, IdempotentAnswer]
-    earlier: dict[str, list[Earlier]]
+    answers: dict[str, IdempotentAnswer]            # by stored key (domain.stored_idempotency_key)
+    earlier: dict[tuple[str, str], list[Earlier]]   # by tenant and customer id
     filed: dict[UUID, Complaint] = field(default_factory=dict)
     # New rows by table, written with one INSERT … VALUES per table rather than through the ORM's flush, which
     # costs more per object than everything else in a filing (see docs/performance.md).
@@ -215,9 +221,9 @@ async def _file_group(uow: IntakeUow, group: list[Filing], *, settings: IntakeSe
                                     timedelta(days=settings.repeat_window_days))
     async with uow:
         known = _Known(
-            answers=await uow.complaints.idempotent_answers({f.key for f in group if f.key is not None}),
+            answers=await uow.complaints.idempotent_answers({k for f in group if (k := _stored_key(f)) is not None}),
             earlier=defaultdict(list, await uow.complaints.earlier_of_customers(
-                {f.submission.customer.id for f in group}, since=since)))
+                {(f.tenant, f.submission.customer.id) for f in group}, since=since)))
         outcomes = [await _file_one(uow, filing, known, settings=settings) for filing in group]
         await known.write(uow)
         await uow.commit()
@@ -226,27 +232,33 @@ async def _file_group(uow: IntakeUow, group: list[Filing], *, settings: IntakeSe
 
 async def _file_one(uow: IntakeUow, filing: Filing, known: _Known, *, settings: IntakeSettings
                     ) -> Answer | DomainError:
-    key = filing.key
-    if key is not None and (stored := known.answers.get(key)) is not None:
+    stored_key = _stored_key(filing)
+    if stored_key is not None and (stored := known.answers.get(stored_key)) is not None:
         try:
-            domain.check_idempotent_replay(stored_hash=stored.request_hash, new_hash=filing.request_hash, key=key)
+            domain.check_idempotent_replay(stored_hash=stored.request_hash, new_hash=filing.request_hash,
+                                           key=str(filing.key))
         except DomainError as exc:
             return exc
         return Answer(stored.status_code, stored.body, replayed=True)
-    answer = await _file(uow, filing.submission, known, settings=settings)
-    if key is not None:
-        remembered = IdempotentAnswer(key=key, request_hash=filing.request_hash, status_code=answer.status_code,
-                                      body=answer.body, created_at=datetime.now(UTC))
+    answer = await _file(uow, filing.submission, known, tenant=filing.tenant, settings=settings)
+    if stored_key is not None:
+        remembered = IdempotentAnswer(key=stored_key, request_hash=filing.request_hash,
+                                      status_code=answer.status_code, body=answer.body, created_at=datetime.now(UTC))
         known.insert(remembered)
-        known.answers[key] = remembered
+        known.answers[stored_key] = remembered
     return answer
 
 
-async def _file(uow: IntakeUow, submission: ComplaintIn, known: _Known, *, settings: IntakeSettings) -> Answer:
+def _stored_key(filing: Filing) -> str | None:
+    return None if filing.key is None else domain.stored_idempotency_key(filing.key, tenant=filing.tenant)
+
+
+async def _file(uow: IntakeUow, submission: ComplaintIn, known: _Known, *, tenant: str,
+                settings: IntakeSettings) -> Answer:
     now = datetime.now(UTC)
     fingerprint = domain.complaint_fingerprint(customer_id=submission.customer.id, subject=submission.subject,
                                                description=submission.description)
-    earlier = known.earlier[submission.customer.id]
+    earlier = known.earlier[tenant, submission.customer.id]
     history = domain.relate_to_history(earlier, fingerprint=fingerprint, now=now,
                                        duplicate_window=timedelta(hours=settings.duplicate_window_hours),
                                        repeat_window=timedelta(days=settings.repeat_window_days))
@@ -254,7 +266,7 @@ async def _file(uow: IntakeUow, submission: ComplaintIn, known: _Known, *, setti
         original = known.filed.get(history.duplicate_of.id) or await uow.complaints.get(history.duplicate_of.id)
         return _link(uow, submission, known, original=original, now=now, fingerprint=fingerprint,
                      repeat=history.repeat, settings=settings)
-    complaint = new_complaint(submission, now=now, fingerprint=fingerprint, repeat=history.repeat,
+    complaint = new_complaint(submission, now=now, fingerprint=fingerprint, repeat=history.repeat, tenant=tenant,
                               settings=settings)
     known.insert(complaint, public_step(complaint, kind=domain.RECEIVED, at=now))
     uow.emit(received_event(complaint))
@@ -272,22 +284,22 @@ def _link(uow: IntakeUow, submission: ComplaintIn, known: _Known, *, original: C
     """Keep the submission as its own record linked to the open complaint it repeats, add its words to that
     complaint's history, and tell the case's handlers that the customer wrote again. The answer names the
     original complaint, whose tracking number the customer goes on using."""
-    linked = new_complaint(submission, now=now, fingerprint=fingerprint, repeat=repeat, settings=settings,
-                           duplicate_of=original.id)
+    linked = new_complaint(submission, now=now, fingerprint=fingerprint, repeat=repeat, tenant=original.tenant,
+                           settings=settings, duplicate_of=original.id)
     words = f"{submission.subject}\n{submission.description}"
     known.insert(linked, public_step(original, kind="customer_reply", at=now, text=words))
     uow.emit(ComplaintCustomerRepliedV1(complaint_id=original.id, occurred_at=now, message=mask_pii(words)))
     return Answer(200, acknowledgement(original, duplicate_of=original.id, submission_id=linked.id).model_dump_json())
 
 
-def new_complaint(submission: ComplaintIn, *, now: datetime, fingerprint: str, repeat: bool,
+def new_complaint(submission: ComplaintIn, *, now: datetime, fingerprint: str, repeat: bool, tenant: str,
                   settings: IntakeSettings, duplicate_of: UUID | None = None) -> Complaint:
     customer = submission.customer
     return Complaint(
         id=uuid4(), tracking_number=new_tracking_number(), kind=submission.kind.value,
         channel=submission.channel.value, status=domain.LINKED if duplicate_of else domain.RECEIVED,
         external_ref=submission.external_ref,
-        tenant=settings.tenant, region=submission.region, location=submission.location, customer_id=customer.id,
+        tenant=tenant, region=submission.region, location=submission.location, customer_id=customer.id,
         customer_name=customer.name, customer_email=customer.email, customer_phone=customer.phone,
         customer_tier=customer.tier, customer_locale=customer.locale, subject=submission.subject,
         description=submission.description,

@@ -17,6 +17,7 @@ from shared.errors import InvalidInput, NotFound
 
 @dataclass(frozen=True)
 class ComplaintFilter:
+    tenant: str | None = None
     channel: str | None = None
     status: str | None = None
     kind: str | None = None
@@ -52,9 +53,10 @@ class ComplaintRepository:
     def add(self, complaint: Complaint) -> None:
         self.session.add(complaint)
 
-    async def get(self, complaint_id: UUID) -> Complaint:
+    async def get(self, complaint_id: UUID, *, tenant: str | None = None) -> Complaint:
+        """The complaint; with a tenant, only one of that tenant (another's is as unknown as a missing one)."""
         complaint = await self.session.get(Complaint, complaint_id)
-        if complaint is None:
+        if complaint is None or (tenant is not None and complaint.tenant != tenant):
             raise NotFound(f"no complaint {complaint_id}", complaint_id=str(complaint_id))
         return complaint
 
@@ -70,19 +72,23 @@ class ComplaintRepository:
     async def promises_of(self, complaint_id: UUID) -> list[Promise]:
         return list((await self.session.scalars(select(Promise).where(Promise.complaint_id == complaint_id))).all())
 
-    async def earlier_of_customers(self, customer_ids: set[str], *, since: datetime) -> dict[str, list[Earlier]]:
-        """These customers' complaints since then; linked duplicates count for nothing, so they are left out."""
-        found: dict[str, list[Earlier]] = {customer_id: [] for customer_id in customer_ids}
-        if not customer_ids:
+    async def earlier_of_customers(self, customers: set[tuple[str, str]], *, since: datetime
+                                   ) -> dict[tuple[str, str], list[Earlier]]:
+        """These customers' complaints since then, by (tenant, customer id): the same id in two tenants is two
+        customers. Linked duplicates count for nothing, so they are left out."""
+        found: dict[tuple[str, str], list[Earlier]] = {customer: [] for customer in customers}
+        if not customers:
             return found
         rows = await self.session.execute(
-            select(Complaint.customer_id, Complaint.id, Complaint.fingerprint, Complaint.received_at,
-                   Complaint.duplicate_of, Complaint.status)
-            .where(Complaint.customer_id.in_(customer_ids), Complaint.received_at >= since,
-                   Complaint.duplicate_of.is_(None))
+            select(Complaint.tenant, Complaint.customer_id, Complaint.id, Complaint.fingerprint,
+                   Complaint.received_at, Complaint.duplicate_of, Complaint.status)
+            .where(Complaint.customer_id.in_({customer_id for _, customer_id in customers}),
+                   Complaint.tenant.in_({tenant for tenant, _ in customers}),
+                   Complaint.received_at >= since, Complaint.duplicate_of.is_(None))
         )
-        for customer_id, *columns in rows:
-            found[customer_id].append(Earlier(*columns))
+        for tenant, customer_id, *columns in rows:
+            if (tenant, customer_id) in found:
+                found[tenant, customer_id].append(Earlier(*columns))
         return found
 
     async def page(self, where: ComplaintFilter, *, limit: int, cursor: str | None
@@ -122,8 +128,9 @@ class ComplaintRepository:
 
 
 def _filtered(query: Select[tuple[Complaint]], where: ComplaintFilter) -> Select[tuple[Complaint]]:
-    for column, value in ((Complaint.channel, where.channel), (Complaint.status, where.status),
-                          (Complaint.kind, where.kind), (Complaint.customer_id, where.customer_id)):
+    for column, value in ((Complaint.tenant, where.tenant), (Complaint.channel, where.channel),
+                          (Complaint.status, where.status), (Complaint.kind, where.kind),
+                          (Complaint.customer_id, where.customer_id)):
         if value is not None:
             query = query.where(column == value)
     if where.duplicate_of is not None:

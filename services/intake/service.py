@@ -22,9 +22,9 @@ from shared.pii import mask_pii
 __all__ = ["Answer", "Tracked", "submit_batch", "submit_complaint"]
 
 
-async def get_complaint(uow: IntakeUow, complaint_id: UUID) -> Complaint:
+async def get_complaint(uow: IntakeUow, complaint_id: UUID, *, tenant: str) -> Complaint:
     async with uow:
-        return await uow.complaints.get(complaint_id)
+        return await uow.complaints.get(complaint_id, tenant=tenant)
 
 
 async def list_complaints(uow: IntakeUow, where: ComplaintFilter, *, limit: int, cursor: str | None

@@ -15,7 +15,8 @@ class IntakeSettings(ServiceSettings):
 
     port: int = Field(8001, ge=1, le=65535, description="HTTP port.")
     tenant: str = Field(DEFAULT_TENANT, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$",
-                        description="The organisation this intake files complaints for; stamped on each complaint "
+                        description="The tenant of complaints filed through intake's own web form, which has no "
+                        "caller (the API files each complaint under its caller's tenant); stamped on each complaint "
                         "and its complaint.received event, where SLA policies can match it.")
     duplicate_window_hours: float = Field(
         72.0, ge=0, description="A near-identical complaint from the same customer within this window is linked "

@@ -1,5 +1,6 @@
 """Routes of the notifications outbox: what was sent to a customer, what failed, and sending again."""
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
@@ -16,7 +17,8 @@ from services.intake.notifications.schemas import (
     NotificationState,
 )
 from shared.audit.deps import ActorDep
-from shared.auth.deps import requires
+from shared.auth.deps import authenticate, requires
+from shared.auth.principal import Principal
 from shared.auth.roles import Role
 from shared.http import problem_doc
 
@@ -30,9 +32,11 @@ def _page(items: list[Notification], next_cursor: str | None) -> NotificationPag
 
 @router.get("/complaints/{complaint_id}/notifications", summary="Notifications of one complaint, newest first",
             responses={404: problem_doc("No such complaint")})
-async def of_complaint(complaint_id: UUID, uow: UowDep, limit: int = Query(50, ge=1, le=200),
+async def of_complaint(complaint_id: UUID, uow: UowDep, principal: Annotated[Principal, Depends(authenticate)],
+                       limit: int = Query(50, ge=1, le=200),
                        cursor: str | None = Query(None, max_length=500)) -> NotificationPage:
-    return _page(*await service.of_complaint(uow, complaint_id, limit=limit, cursor=cursor))
+    return _page(*await service.of_complaint(uow, complaint_id, tenant=principal.tenant, limit=limit,
+                                             cursor=cursor))
 
 
 @router.get("/notifications", summary="Notifications, newest first; ?state=failed shows what did not arrive")

@@ -34,10 +34,10 @@ def queue(uow: IntakeUow, complaint: Complaint, *, kind: str, at: datetime, data
     return added
 
 
-async def of_complaint(uow: IntakeUow, complaint_id: UUID, *, limit: int, cursor: str | None
+async def of_complaint(uow: IntakeUow, complaint_id: UUID, *, tenant: str, limit: int, cursor: str | None
                        ) -> tuple[list[Notification], str | None]:
     async with uow:
-        await uow.complaints.get(complaint_id)
+        await uow.complaints.get(complaint_id, tenant=tenant)
         return await uow.notifications.page(NotificationFilter(complaint_id=complaint_id), limit=limit,
                                             cursor=cursor)
 

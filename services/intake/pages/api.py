@@ -64,7 +64,9 @@ async def complaint_form(request: Request, lang: Lang = None, accept_language: A
 async def file_from_the_form(body: WebComplaintIn, uow: UowDep, settings: SettingsDep,
                              idempotency_key: IdempotencyKey = None) -> Response:
     """The form's complaint, filed as POST /v1/complaints files a frontend's; the same acknowledgement back."""
-    answer = await service.submit_complaint(uow, body, settings=settings, idempotency_key=idempotency_key)
+    # The form has no caller to take a tenant from: its complaints are the configured tenant's.
+    answer = await service.submit_complaint(uow, body, settings=settings, tenant=settings.tenant,
+                                            idempotency_key=idempotency_key)
     return acknowledgement_response(answer)
 
 

@@ -48,9 +48,9 @@ async def test_a_complaint_is_acknowledged_and_announced_once_with_contact_data_
     assert data["tenant"] == "default"
 
 
-async def test_the_complaint_and_its_event_carry_the_tenant_intake_files_for(start_intake, broker):
-    async with start_intake(tenant="acme-retail") as intake:
-        ack = (await intake.client.post("/v1/complaints", json=a_submission())).json()
+async def test_a_complaint_from_the_web_form_carries_the_tenant_intake_files_it_for(start_intake, broker):
+    async with start_intake(tenant="acme-retail") as intake, intake.anonymous() as browser:
+        ack = (await browser.post("/complain", json=a_submission())).json()
         [(_, data)] = await received_events(broker.bootstrap, ack["id"])
     assert data["tenant"] == "acme-retail"
 
