@@ -219,7 +219,9 @@ async def test_a_role_the_operation_does_not_admit_is_refused(gates: Gates, serv
 async def test_each_role_the_operation_admits_gets_past_the_gate(gates: Gates, service: str, operation: Any):
     operation = _built(operation)
     gate = await gates.of(service)
-    for role in operation.roles or set(Role):
+    # A public operation must not refuse a caller who sends a key: one key shows it (readiness probes the broker
+    # for seconds, so not one call per role).
+    for role in operation.roles or {Role.PARTNER}:
         response = await gate.call(operation, gate.keys[role])
         assert response.status_code not in (401, 403), f"{role}: {response.status_code} {response.text}"
 
