@@ -23,11 +23,11 @@ test: install
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install
-	REDRESS_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	REDRESS_TEST_DB=sqlite $(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
 # Unit and contract tests need no database: the PostgreSQL round runs what touches one.
 test-postgres: install
-	REDRESS_TEST_DB=postgres $(BIN)/pytest tests/integration tests/e2e tests/examples tests/scale $(PYTEST_ARGS)
+	REDRESS_TEST_DB=postgres $(BIN)/pytest --durations=15 tests/integration tests/e2e tests/examples tests/scale $(PYTEST_ARGS)
 
 # Two replicas of each service as processes on PostgreSQL, 5,000 complaints through the lifecycle.
 scale-test: install
