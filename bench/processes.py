@@ -18,7 +18,7 @@ from shared.auth.deps import API_KEY_HEADER
 from shared.auth.keys import IssuedKey, issue_key
 from shared.auth.provision import store_at
 from shared.auth.roles import Role
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.migrations import upgrade
 
 HOST = "127.0.0.1"

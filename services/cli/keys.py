@@ -19,7 +19,7 @@ from services.cli.options import fail, parse_duration
 from shared.auth.keys import ApiKey, find_key, issue_key, list_keys, retire_key, revoke_key, successor
 from shared.auth.provision import store_at
 from shared.auth.roles import Role
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 
 console = Console()

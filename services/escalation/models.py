@@ -9,7 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.audit.tables import include_audit_tables
 from shared.auth.tables import include_auth_tables
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 metadata = MetaData()

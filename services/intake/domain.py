@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 
 RECEIVED = "received"

@@ -6,7 +6,7 @@ from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_val
 from pydantic_settings import NoDecode
 
 from services.intake.domain import CallbackPolicy
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.settings import ServiceSettings
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from shared.auth.keys import find_key, issue_key, split_key
 from shared.auth.provision import store_at
 from shared.auth.roles import Role
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 
 FILE_NAME = "dev-api-key"

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from shared.auth.keys import IssuedKey, issue_key, store_key
 from shared.auth.roles import Role
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 
 

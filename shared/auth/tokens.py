@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from shared.auth.principal import Principal
 from shared.auth.roles import Role
-from shared.contracts.complaint import DEFAULT_TENANT
+from shared.contracts.base import DEFAULT_TENANT
 from shared.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SERVICES = ("intake", "routing", "escalation", "feedback")
 # How long a superseded version is still published beside its successor.
 DEPRECATION_MONTHS = 6
+# The tenant of a deployment that serves one organisation, and of events from before tenants.
+DEFAULT_TENANT = "default"
 
 
 def utcnow() -> datetime:
@@ -63,6 +65,10 @@ class Event(BaseModel):
                                examples=["3f2b8c1e-6a4d-4f0e-9b7a-1c5d2e8f4a60"])
     occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (UTC).",
                                   examples=["2026-03-02T09:15:00Z"])
+    # On every event, so that consumers, webhooks and reports keep organisations apart.
+    tenant: str = Field(DEFAULT_TENANT, max_length=64, description="The organisation the complaint belongs to, in a "
+                        "deployment that serves several; `default` in one that serves one. Added in 0.2; events "
+                        "without it belong to `default`.", examples=["acme-retail"])
 
     @property
     def key(self) -> str:

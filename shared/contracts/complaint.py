@@ -13,8 +13,6 @@ from pydantic import Field
 from shared.contracts.base import Event
 
 TOPIC = "redress.complaint.v1"
-# The tenant of a deployment that serves one organisation, and of events from before tenants.
-DEFAULT_TENANT = "default"
 # What every service writes in place of a free text it erased (complaint.erased): a text, so columns that must
 # hold one still do, and the same everywhere, so that "already erased" is plain to see.
 ERASED_TEXT = "[erased]"
@@ -90,9 +88,6 @@ class ComplaintReceivedV1(Event):
                                examples=["shanghai"])
     product_ref: str | None = Field(None, description="The product or service the complaint is about.",
                                     examples=["broadband-300"])
-    tenant: str = Field(DEFAULT_TENANT, max_length=64, description="The organisation the complaint belongs to, in a "
-                        "deployment that serves several; `default` in one that serves one. Added in 0.2; events "
-                        "without it belong to `default`.", examples=["acme-retail"])
 
 
 class ComplaintCustomerRepliedV1(Event):
