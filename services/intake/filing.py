@@ -288,7 +288,8 @@ def _link(uow: IntakeUow, submission: ComplaintIn, known: _Known, *, original: C
                            settings=settings, duplicate_of=original.id)
     words = f"{submission.subject}\n{submission.description}"
     known.insert(linked, public_step(original, kind="customer_reply", at=now, text=words))
-    uow.emit(ComplaintCustomerRepliedV1(complaint_id=original.id, occurred_at=now, message=mask_pii(words)))
+    uow.emit(ComplaintCustomerRepliedV1(complaint_id=original.id, tenant=original.tenant, occurred_at=now,
+                                        message=mask_pii(words)))
     return Answer(200, acknowledgement(original, duplicate_of=original.id, submission_id=linked.id).model_dump_json())
 
 

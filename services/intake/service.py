@@ -68,7 +68,8 @@ async def reply_as_customer(uow: IntakeUow, tracking_number: str, *, verificatio
         domain.check_open(complaint.status, action="customer reply")
         now = datetime.now(UTC)
         uow.complaints.add_step(public_step(complaint, kind="customer_reply", at=now, text=message))
-        uow.emit(ComplaintCustomerRepliedV1(complaint_id=complaint.id, occurred_at=now, message=mask_pii(message)))
+        uow.emit(ComplaintCustomerRepliedV1(complaint_id=complaint.id, tenant=complaint.tenant, occurred_at=now,
+                                            message=mask_pii(message)))
         await uow.commit()
 
 
@@ -79,7 +80,7 @@ async def withdraw(uow: IntakeUow, tracking_number: str, *, verification: str, r
         now = datetime.now(UTC)
         complaint.status, complaint.status_at = domain.WITHDRAWN, now
         uow.complaints.add_step(public_step(complaint, kind=domain.WITHDRAWN, at=now, text=reason))
-        uow.emit(ComplaintWithdrawnV1(complaint_id=complaint.id, occurred_at=now,
+        uow.emit(ComplaintWithdrawnV1(complaint_id=complaint.id, tenant=complaint.tenant, occurred_at=now,
                                       reason=mask_pii(reason) if reason else None))
         await uow.commit()
 
@@ -95,6 +96,7 @@ async def request_escalation(uow: IntakeUow, tracking_number: str, *, verificati
                                         interval=timedelta(hours=settings.escalation_request_interval_hours))
         complaint.escalation_requested_at = now
         uow.complaints.add_step(public_step(complaint, kind="escalation_request", at=now, text=reason))
-        uow.emit(ComplaintEscalationRequestedV1(complaint_id=complaint.id, occurred_at=now, reason=mask_pii(reason)))
+        uow.emit(ComplaintEscalationRequestedV1(complaint_id=complaint.id, tenant=complaint.tenant,
+                                                occurred_at=now, reason=mask_pii(reason)))
         await uow.commit()
 

@@ -66,6 +66,9 @@ class IntakeSettings(ServiceSettings):
         0, ge=0, description="Complaints resolved, closed or withdrawn longer ago than this many days have their "
         "personal data erased, as on the customer's request; 0 keeps them for ever (the legal period differs by "
         "country and sector, so the operator chooses it).")
+    retention_days_by_tenant: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Retention of particular tenants, as a JSON object of tenant to days "
+        "(0: for ever); the tenants it leaves out keep retention_days.")
     pii_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Fernet keys that encrypt customers' contact data at rest, newest first, "
         "comma-separated or a JSON list: the first encrypts, every one decrypts. Empty: a key generated once in "

@@ -119,6 +119,10 @@ async def authenticate(request: Request,
     return principal
 
 
+# A route's parameter for the authenticated caller (its roles are checked by the router's `requires`).
+CallerDep = Annotated[Principal, Depends(authenticate)]
+
+
 def requires(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting callers with one of `roles` (and admins); it gives the route the Principal."""
     allowed = frozenset(roles)

@@ -8,10 +8,11 @@ from services.intake.deps import UowDep
 from services.intake.erasure import domain, service
 from services.intake.erasure.schemas import ComplaintErasureOut, ErasureIn, ErasureOut, ErasureProgressOut
 from shared.audit.deps import ActorDep
-from shared.auth.deps import requires
+from shared.auth.deps import CallerDep, requires
 from shared.http import NOT_JSON, problem_doc, require_json
 
-# Erasure cannot be undone: only an administrator (the data protection officer's key) may ask for it.
+# Erasure cannot be undone: only an administrator (the data protection officer's key) may ask for it, and only
+# for a customer of the administrator's tenant.
 router = APIRouter(prefix="/v1", tags=["erasure"], dependencies=[Depends(requires())])
 
 CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="The frontend's customer id.")]
@@ -27,8 +28,10 @@ CustomerId = Annotated[str, Path(min_length=1, max_length=200, description="The 
     "is harmless.",
     responses={**NOT_JSON, 404: problem_doc("The customer has no complaints here")},
 )
-async def erase_customer(customer_id: CustomerId, body: ErasureIn, uow: UowDep, actor: ActorDep) -> ErasureOut:
-    erased = await service.erase_customer(uow, customer_id, reason=body.reason, actor=actor)
+async def erase_customer(customer_id: CustomerId, body: ErasureIn, uow: UowDep, actor: ActorDep,
+                         principal: CallerDep) -> ErasureOut:
+    erased = await service.erase_customer(uow, customer_id, tenant=principal.tenant, reason=body.reason,
+                                          actor=actor)
     return ErasureOut(customer_id=erased.customer_id, complaints=erased.complaints)
 
 
@@ -38,8 +41,8 @@ async def erase_customer(customer_id: CustomerId, body: ErasureIn, uow: UowDep, 
     "complaint.erasure-confirmed. `complete` when every service has erased every complaint of the customer.",
     responses={404: problem_doc("The customer has no complaints here")},
 )
-async def erasure_progress(customer_id: CustomerId, uow: UowDep) -> ErasureProgressOut:
-    complaints = await service.progress(uow, customer_id)
+async def erasure_progress(customer_id: CustomerId, uow: UowDep, principal: CallerDep) -> ErasureProgressOut:
+    complaints = await service.progress(uow, customer_id, tenant=principal.tenant)
     services = domain.progress(complaints)
     return ErasureProgressOut(
         customer_id=customer_id, complete=all(state == domain.DONE for state in services.values()),

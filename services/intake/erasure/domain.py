@@ -1,7 +1,7 @@
 """What erasure changes, free of I/O: which fields of a complaint are personal data, which complaints the
 retention period has run out for, and how far a customer's erasure has come in each service."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +34,22 @@ def retention_cutoff(now: datetime, *, retention_days: int) -> datetime | None:
     if retention_days <= 0:
         return None
     return now - timedelta(days=retention_days)
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """Ended complaints of `tenant` are kept `days` days (0: for ever); a rule without a tenant covers every
+    tenant except those in `excluding`, which have rules of their own."""
+
+    days: int
+    tenant: str | None = None
+    excluding: frozenset[str] = frozenset()
+
+
+def retention_rules(default_days: int, by_tenant: Mapping[str, int]) -> list[RetentionRule]:
+    """One rule per tenant with a schedule of its own, then the default for all the others."""
+    own = [RetentionRule(days, tenant=tenant) for tenant, days in sorted(by_tenant.items())]
+    return [*own, RetentionRule(default_days, excluding=frozenset(by_tenant))]
 
 
 # The services that keep texts of a complaint and confirm each erasure (complaint.erasure-confirmed).

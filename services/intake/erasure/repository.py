@@ -20,19 +20,27 @@ class ErasureRepository:
         self.session = session
         self.database = database
 
-    async def of_customer(self, customer_id: str) -> list[Complaint]:
-        query = select(Complaint).where(Complaint.customer_id == customer_id).order_by(Complaint.received_at)
+    async def of_customer(self, customer_id: str, *, tenant: str) -> list[Complaint]:
+        """The customer's complaints in `tenant`: the same customer id in another tenant is another person."""
+        query = (select(Complaint).where(Complaint.tenant == tenant, Complaint.customer_id == customer_id)
+                 .order_by(Complaint.received_at))
         return list((await self.session.scalars(query)).all())
 
-    async def expired(self, cutoff: datetime, *, limit: int) -> list[Complaint]:
-        """Ended complaints not yet erased whose last change is older than `cutoff`, oldest first, with the
-        submissions linked to them. On PostgreSQL the rows are locked and rows another replica holds are
-        skipped, so replicas erase different complaints; SQLite has a single writer and ignores FOR UPDATE."""
+    async def expired(self, cutoff: datetime, *, limit: int, tenant: str | None = None,
+                      excluding: Collection[str] = ()) -> list[Complaint]:
+        """Ended complaints not yet erased whose last change is older than `cutoff` (of `tenant`, or of any tenant
+        but those `excluding`), oldest first, with the submissions linked to them. On PostgreSQL the rows are locked
+        and rows another replica holds are skipped, so replicas erase different complaints; SQLite has a single
+        writer and ignores FOR UPDATE."""
         ended_at = func.coalesce(Complaint.status_at, Complaint.received_at)
         query = (select(Complaint)
                  .where(Complaint.status.in_(sorted(domain.ENDED_STATUSES)), ended_at < cutoff,
                         Complaint.subject != ERASED_TEXT)
                  .order_by(ended_at, Complaint.id).limit(limit).with_for_update(skip_locked=True))
+        if tenant is not None:
+            query = query.where(Complaint.tenant == tenant)
+        if excluding:
+            query = query.where(Complaint.tenant.not_in(sorted(excluding)))
         ended = list((await self.session.scalars(query)).all())
         if not ended:
             return []
@@ -69,10 +77,11 @@ class ErasureRepository:
         await self.session.execute(insert.on_conflict_do_update(
             index_elements=["complaint_id", "service"], set_={"confirmed_at": insert.excluded.confirmed_at}))
 
-    async def progress_of(self, customer_id: str) -> list[domain.ComplaintErasure]:
+    async def progress_of(self, customer_id: str, *, tenant: str) -> list[domain.ComplaintErasure]:
         complaints = (await self.session.execute(
             select(Complaint.id, Complaint.tracking_number, Complaint.subject)
-            .where(Complaint.customer_id == customer_id).order_by(Complaint.received_at))).all()
+            .where(Complaint.tenant == tenant, Complaint.customer_id == customer_id)
+            .order_by(Complaint.received_at))).all()
         confirmed: dict[UUID, dict[str, datetime]] = {c.id: {} for c in complaints}
         rows = await self.session.execute(select(ErasureConfirmation)
                                           .where(ErasureConfirmation.complaint_id.in_(list(confirmed))))

@@ -23,12 +23,12 @@ class Erased:
     complaints: int
 
 
-async def erase_customer(uow: IntakeUow, customer_id: str, *, reason: str, actor: str) -> Erased:
-    """Erases every complaint of the customer. Asking again erases again (whatever arrived since) and does no
+async def erase_customer(uow: IntakeUow, customer_id: str, *, tenant: str, reason: str, actor: str) -> Erased:
+    """Erases every complaint of the tenant's customer. Asking again erases again (whatever arrived since) and does no
     harm: the values are the same and the other services' erasure is idempotent too."""
     async with uow:
         erasure = ErasureRepository(uow.session)
-        complaints = await erasure.of_customer(customer_id)
+        complaints = await erasure.of_customer(customer_id, tenant=tenant)
         if not complaints:
             raise NotFound(f"no complaints of customer {customer_id!r}", customer_id=customer_id)
         now = datetime.now(UTC)
@@ -40,22 +40,23 @@ async def erase_customer(uow: IntakeUow, customer_id: str, *, reason: str, actor
     return Erased(customer_id=customer_id, complaints=len(complaints))
 
 
-async def erase_expired(uow: IntakeUow, *, retention_days: int, limit: int, now: datetime | None = None) -> int:
-    """One round of retention: erases up to `limit` ended complaints (and the submissions linked to them) whose
-    retention period has run out; returns how many complaints it took, linked submissions not counted."""
+async def erase_expired(uow: IntakeUow, rule: domain.RetentionRule, *, limit: int,
+                        now: datetime | None = None) -> int:
+    """One round of retention under `rule`: erases up to `limit` ended complaints (and the submissions linked to
+    them) whose retention period has run out; returns how many complaints it took, linked submissions not counted."""
     now = now or datetime.now(UTC)
-    cutoff = domain.retention_cutoff(now, retention_days=retention_days)
+    cutoff = domain.retention_cutoff(now, retention_days=rule.days)
     if cutoff is None:
         return 0
     async with uow:
         erasure = ErasureRepository(uow.session)
-        complaints = await erasure.expired(cutoff, limit=limit)
+        complaints = await erasure.expired(cutoff, limit=limit, tenant=rule.tenant, excluding=rule.excluding)
         if not complaints:
             return 0
         await _erase(uow, erasure, complaints, basis=domain.RETENTION, at=now)
         for complaint in complaints:
             uow.record_change(actor=RETENTION_ACTOR, action="erase", entity="complaint", entity_id=complaint.id,
-                              before=None, after={"retention_days": retention_days}, at=now)
+                              before=None, after={"retention_days": rule.days}, at=now)
         await uow.commit()
     return sum(1 for c in complaints if c.duplicate_of is None)
 
@@ -71,7 +72,7 @@ async def _erase(uow: IntakeUow, erasure: ErasureRepository, complaints: Sequenc
     await erasure.erase_notifications(ids)
     await erasure.forget_confirmations(ids)
     for complaint in complaints:
-        uow.emit(ComplaintErasedV1(complaint_id=complaint.id, occurred_at=at, basis=basis))
+        uow.emit(ComplaintErasedV1(complaint_id=complaint.id, tenant=complaint.tenant, occurred_at=at, basis=basis))
 
 
 async def confirm(uow: IntakeUow, *, complaint_id: UUID, service: str, at: datetime) -> None:
@@ -81,10 +82,10 @@ async def confirm(uow: IntakeUow, *, complaint_id: UUID, service: str, at: datet
         await uow.commit()
 
 
-async def progress(uow: IntakeUow, customer_id: str) -> list[domain.ComplaintErasure]:
-    """The erasure of each of the customer's complaints, here and in the services that confirm theirs."""
+async def progress(uow: IntakeUow, customer_id: str, *, tenant: str) -> list[domain.ComplaintErasure]:
+    """The erasure of each of the tenant's customer's complaints, here and in the services that confirm theirs."""
     async with uow:
-        complaints = await ErasureRepository(uow.session).progress_of(customer_id)
+        complaints = await ErasureRepository(uow.session).progress_of(customer_id, tenant=tenant)
     if not complaints:
         raise NotFound(f"no complaints of customer {customer_id!r}", customer_id=customer_id)
     return complaints

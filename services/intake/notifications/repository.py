@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.models import Notification
+from services.intake.models import Complaint, Notification
 from services.intake.notifications.domain import PENDING
 from shared.errors import InvalidInput, NotFound
 
@@ -20,6 +20,7 @@ class NotificationFilter:
     kind: str | None = None
     channel: str | None = None
     complaint_id: UUID | None = None
+    tenant: str | None = None  # only the notifications of this tenant's complaints
 
 
 def encode_cursor(notification: Notification) -> str:
@@ -42,8 +43,13 @@ class NotificationRepository:
     def add(self, notification: Notification) -> None:
         self.session.add(notification)
 
-    async def get(self, notification_id: UUID) -> Notification:
+    async def get(self, notification_id: UUID, *, tenant: str | None = None) -> Notification:
+        """The notification; with a tenant, only one about that tenant's complaint (another's is as unknown as a
+        missing one)."""
         notification = await self.session.get(Notification, notification_id)
+        if notification is not None and tenant is not None:
+            owner = await self.session.scalar(select(Complaint.tenant).where(Complaint.id == notification.complaint_id))
+            notification = notification if owner == tenant else None
         if notification is None:
             raise NotFound(f"no notification {notification_id}", notification_id=str(notification_id))
         return notification
@@ -51,6 +57,9 @@ class NotificationRepository:
     async def page(self, where: NotificationFilter, *, limit: int, cursor: str | None
                    ) -> tuple[list[Notification], str | None]:
         query = select(Notification)
+        if where.tenant is not None:
+            query = (query.join(Complaint, Complaint.id == Notification.complaint_id)
+                     .where(Complaint.tenant == where.tenant))
         for column, value in ((Notification.state, where.state), (Notification.kind, where.kind),
                               (Notification.channel, where.channel), (Notification.complaint_id, where.complaint_id)):
             if value is not None:

@@ -38,7 +38,7 @@ async def of_complaint(uow: IntakeUow, complaint_id: UUID, *, tenant: str, limit
                        ) -> tuple[list[Notification], str | None]:
     async with uow:
         await uow.complaints.get(complaint_id, tenant=tenant)
-        return await uow.notifications.page(NotificationFilter(complaint_id=complaint_id), limit=limit,
+        return await uow.notifications.page(NotificationFilter(complaint_id=complaint_id, tenant=tenant), limit=limit,
                                             cursor=cursor)
 
 
@@ -48,10 +48,10 @@ async def page(uow: IntakeUow, where: NotificationFilter, *, limit: int, cursor:
         return await uow.notifications.page(where, limit=limit, cursor=cursor)
 
 
-async def retry(uow: IntakeUow, notification_id: UUID, *, actor: str | None = None) -> Notification:
-    """A failed or skipped notification goes out again at once, with a fresh count of tries."""
+async def retry(uow: IntakeUow, notification_id: UUID, *, tenant: str, actor: str | None = None) -> Notification:
+    """A failed or skipped notification of the tenant's goes out again at once, with a fresh count of tries."""
     async with uow:
-        notification = await uow.notifications.get(notification_id)
+        notification = await uow.notifications.get(notification_id, tenant=tenant)
         domain.check_retryable(notification.state, notification_id=notification_id)
         before = {"state": notification.state, "attempts": notification.attempts}
         notification.state, notification.attempts = domain.PENDING, 0

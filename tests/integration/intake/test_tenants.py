@@ -9,6 +9,7 @@ import pytest
 from shared.auth.deps import API_KEY_HEADER
 from shared.auth.provision import grant
 from shared.auth.roles import Role
+from shared.contracts.complaint import ERASED_TEXT
 from tests.integration.intake.builders import a_submission
 from tests.integration.intake.test_submit import received_events
 
@@ -92,3 +93,32 @@ async def test_the_same_customer_and_words_in_two_tenants_are_not_duplicates(int
     # Within one tenant the same words are still a duplicate.
     linked = (await acme.post("/v1/complaints", json=body)).json()
     assert linked["duplicate_of"] == theirs.json()["id"]
+
+
+async def test_notifications_are_listed_and_retried_only_within_the_tenant(intake, acme):
+    theirs = (await acme.post("/v1/complaints", json=a_submission())).json()["id"]
+    mine = (await acme.get("/v1/notifications", params={"complaint_id": theirs})).json()["items"]
+    assert mine, "the acknowledgement of acme's complaint"
+
+    assert (await intake.client.get("/v1/notifications", params={"complaint_id": theirs})).json()["items"] == []
+    assert theirs not in {n["complaint_id"] for n in (await intake.client.get("/v1/notifications")).json()["items"]}
+    refused = await intake.client.post(f"/v1/notifications/{mine[0]['id']}/retry")
+    assert refused.status_code == 404, refused.text
+    still = (await acme.get("/v1/notifications", params={"complaint_id": theirs})).json()["items"]
+    assert [n["id"] for n in still] == [n["id"] for n in mine]
+
+
+async def test_an_erasure_takes_only_the_customer_of_the_callers_tenant(intake, acme):
+    customer = {"id": f"cust-{uuid4().hex[:10]}"}
+    ours = (await intake.client.post("/v1/complaints", json=a_submission(customer=customer))).json()["id"]
+    theirs = (await acme.post("/v1/complaints", json=a_submission(customer=customer))).json()["id"]
+    dpo = await grant([intake.settings.database_url], Role.ADMIN, name="acme-dpo", tenant="acme")
+
+    erased = await acme.post(f"/v1/customers/{customer['id']}/erasure", json={"reason": "request"},
+                             headers={API_KEY_HEADER: dpo})
+
+    assert (erased.status_code, erased.json()["complaints"]) == (202, 1), erased.text
+    assert (await acme.get(f"/v1/complaints/{theirs}")).json()["subject"] == ERASED_TEXT
+    assert (await intake.client.get(f"/v1/complaints/{ours}")).json()["subject"] != ERASED_TEXT
+    progress = await acme.get(f"/v1/customers/{customer['id']}/erasure", headers={API_KEY_HEADER: dpo})
+    assert [c["complaint_id"] for c in progress.json()["complaints"]] == [theirs]

@@ -40,6 +40,18 @@ def test_zero_days_keep_complaints_for_ever():
     assert domain.retention_cutoff(NOW, retention_days=0) is None
 
 
+def test_tenants_with_a_schedule_have_a_rule_each_and_the_default_covers_the_rest():
+    rules = domain.retention_rules(30, {"globex": 0, "acme": 365})
+
+    assert rules == [domain.RetentionRule(365, tenant="acme"), domain.RetentionRule(0, tenant="globex"),
+                     domain.RetentionRule(30, excluding=frozenset({"acme", "globex"}))]
+
+
+def test_the_retention_job_ends_at_once_only_when_every_tenant_keeps_complaints_for_ever():
+    assert [r.days for r in domain.retention_rules(0, {}) if r.days] == []
+    assert [r.days for r in domain.retention_rules(0, {"acme": 90}) if r.days] == [90]
+
+
 def test_retention_counts_from_the_end_of_a_complaint():
     assert domain.ENDED_STATUSES == {"resolved", "closed", "withdrawn"}
 
