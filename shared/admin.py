@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth.deps import requires
+from shared.auth.deps import CallerDep, requires
 from shared.auth.roles import Role
 from shared.broker import BrokerUnavailable, wait_for_kafka
 from shared.deps import runtime_of
@@ -61,18 +61,20 @@ RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
     description="Publishes the events this service emitted in [since, until) from its outbox onto `to_topic`, "
     "with their original CloudEvents headers. Events keep their ce_id, so consumers that remember the ids they "
     "handled apply none twice. The outbox keeps sent events only for its retention period: an older window "
-    "is refused with 422; replay it from Kafka with `redress events replay` instead. Answers when done.",
+    "is refused with 422; replay it from Kafka with `redress events replay` instead. Only events of the caller's "
+    "tenant are replayed. Answers when done.",
     responses={**NOT_JSON, 503: problem_doc("The broker is unreachable")},
 )
-async def replay_events(body: ReplayIn, runtime: RuntimeDep) -> ReplayOut:
-    return await replay_own_outbox(runtime, body)
+async def replay_events(body: ReplayIn, runtime: RuntimeDep, principal: CallerDep) -> ReplayOut:
+    return await replay_own_outbox(runtime, body, tenant=principal.tenant)
 
 
-async def replay_own_outbox(runtime: ServiceRuntime, body: ReplayIn) -> ReplayOut:
+async def replay_own_outbox(runtime: ServiceRuntime, body: ReplayIn, *, tenant: str) -> ReplayOut:
+    """Replays only `tenant`'s events: a partner's topic never receives another organisation's."""
     settings = runtime.settings
     now = datetime.now(UTC)
     window = replay.replay_window(since=body.since, until=body.until, topic=body.topic, to_topic=body.to_topic,
-                                  types=body.types, now=now)
+                                  types=body.types, tenant=tenant, now=now)
     replay.check_outbox_retention(window, retention_days=settings.outbox_retention_days, now=now)
     if not body.dry_run:
         await _broker_reachable(settings.kafka_bootstrap, within_s=min(settings.broker_wait_s, BROKER_WAIT_S))

@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy import ColumnElement, Row, and_, func, select
 
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 from shared.errors import InvalidInput, NotFound
 from shared.messaging.cloudevents import encode_headers
@@ -41,16 +42,28 @@ class HistoryGone(InvalidInput):
 
 @dataclass(frozen=True)
 class ReplayWindow:
-    """What to replay: events of `topic` (every topic if None) stamped in [since, until), of `types` if any."""
+    """What to replay: events of `topic` (every topic if None) stamped in [since, until), of `types` if any, of
+    `tenant` if given (a partner's replay carries only its own organisation's events)."""
 
     since: datetime
     until: datetime
     to_topic: str
     topic: str | None = None
     types: frozenset[str] = frozenset()
+    tenant: str | None = None
 
     def wants_type(self, ce_type: str | None) -> bool:
         return not self.types or ce_type in self.types
+
+    def wants_payload(self, payload: str | bytes | None) -> bool:
+        """Whether the event's body belongs to the window's tenant; events from before tenants are `default`'s."""
+        if self.tenant is None:
+            return True
+        try:
+            body = json.loads(payload or b"")
+        except ValueError:
+            return False
+        return isinstance(body, dict) and body.get("tenant", DEFAULT_TENANT) == self.tenant
 
     def holds(self, moment: datetime) -> bool:
         return self.since <= moment < self.until
@@ -65,7 +78,7 @@ class ReplayWindow:
 
 
 def replay_window(*, since: datetime, to_topic: str, until: datetime | None = None, topic: str | None = None,
-                  types: Iterable[str] = (), now: datetime | None = None) -> ReplayWindow:
+                  types: Iterable[str] = (), tenant: str | None = None, now: datetime | None = None) -> ReplayWindow:
     """A checked window; times without a zone are UTC, and the window ends now unless `until` says otherwise."""
     since, end = _aware(since), _aware(until) if until is not None else now or datetime.now(UTC)
     if since >= end:
@@ -77,7 +90,8 @@ def replay_window(*, since: datetime, to_topic: str, until: datetime | None = No
     if to_topic == topic:
         raise InvalidInput("to_topic must differ from topic: replay onto a topic of the partner's own, such as "
                            f"{topic}.replay-<partner>")
-    return ReplayWindow(since=since, until=end, to_topic=to_topic, topic=topic, types=frozenset(types))
+    return ReplayWindow(since=since, until=end, to_topic=to_topic, topic=topic, types=frozenset(types),
+                        tenant=tenant)
 
 
 def check_outbox_retention(window: ReplayWindow, *, retention_days: float, now: datetime | None = None) -> None:
@@ -151,12 +165,13 @@ async def replay_from_outbox(database: Database, window: ReplayWindow, producer:
     summary = ReplaySummary(source="outbox", dry_run=producer is None)
     after = 0
     while rows := await _outbox_page(database, window, after=after, limit=page_size):
+        wanted = [row for row in rows if window.wants_payload(row.payload)]
         if producer is not None:
             await asyncio.gather(*[
                 await producer.send(window.to_topic, row.payload.encode(), key=row.key.encode(),
                                     headers=encode_headers(json.loads(row.headers)))
-                for row in rows])
-        for row in rows:
+                for row in wanted])
+        for row in wanted:
             summary.count(row.ce_type)
         summary.scanned += len(rows)
         after = rows[-1].id
@@ -235,7 +250,7 @@ class _KafkaCopy:
         window = self.window
         if not window.since_ms <= record.timestamp < window.until_ms:
             return False
-        if not window.wants_type(_header(record, "ce_type")):
+        if not window.wants_type(_header(record, "ce_type")) or not window.wants_payload(record.value):
             return False
         if self.producer is not None:
             futures.append(await self.producer.send(window.to_topic, record.value, key=record.key,
@@ -287,6 +302,7 @@ async def replay(window: ReplayWindow, *, bootstrap: str, database: Database | N
         return await _from_source(window, bootstrap, database, None, on_progress)
     if database is not None and not await count_outbox(database, window):
         return ReplaySummary(source="outbox", dry_run=False)  # nothing to publish: no topic to create
+    # (With a tenant the count above may include other tenants' events: then the topic is made and stays empty.)
     if partitions is None:
         partitions = await source_partitions(bootstrap, window.topic) if database is None and window.topic else 1
     await ensure_topics(bootstrap, [window.to_topic], partitions=partitions, replication=replication)

@@ -2,9 +2,11 @@
 outbox is published onto the partner's topic, and bad windows are refused with problem+json, publishing nothing."""
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import httpx
 
@@ -29,14 +31,16 @@ PATH = "/v1/admin/replays"
 
 
 @contextlib.asynccontextmanager
-async def probe_service(probe: Probe, database: Database, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """The probe as a service, built like the four: its app over `database` (which has the outbox table)."""
+async def probe_service(probe: Probe, database: Database, *, tenant: str = "default",
+                        **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The probe as a service, built like the four: its app over `database` (which has the outbox table), called
+    by a partner of `tenant`."""
     settings = probe.settings.model_copy(update={"database_url": database.url, "run_relay": False,
                                                  "run_consumer": False, **settings})
     app = build_service_app(settings, description="probe", handlers={})
     async with database.engine.begin() as connection:
         await connection.run_sync(auth_metadata.create_all)
-    key = await grant([database.url], Role.PARTNER, name="acme-partner")
+    key = await grant([database.url], Role.PARTNER, name="acme-partner", tenant=tenant)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(
             transport=transport, base_url="http://probe", headers={API_KEY_HEADER: key}) as client:
@@ -71,6 +75,23 @@ async def test_the_admin_api_replays_a_window_of_the_outbox_onto_the_partners_to
     copies = await all_messages(broker.bootstrap, to_topic)
     assert applied_ns(copies) == wanted
     assert {header_value(m, "ce_type") for m in copies} == {OTHER_CE_TYPE}
+
+
+async def test_a_partner_replays_only_its_own_tenants_events(broker, upstream):
+    probe = await new_probe(broker.bootstrap)
+    now = datetime.now(UTC)
+    stamped = [(probe.event(complaint_id=uuid4(), n=n, tenant="acme" if n % 3 == 0 else "default"),
+                now - (10 - n) * HOUR, PROBE_CE_TYPE) for n in range(9)]
+    await write_outbox(upstream, stamped)
+    to_topic = unique(f"{probe.topic}.replay-")
+
+    async with probe_service(probe, upstream, tenant="acme") as client:
+        answer = await client.post(PATH, json={"since": (now - 11 * HOUR).isoformat(), "to_topic": to_topic})
+
+    assert (answer.status_code, answer.json()["published"]) == (200, 3), answer.text
+    copies = await all_messages(broker.bootstrap, to_topic)
+    assert applied_ns(copies) == [0, 3, 6]
+    assert {json.loads(m.value)["tenant"] for m in copies} == {"acme"}
 
 
 async def test_a_window_older_than_the_outbox_retention_is_refused_saying_how_to_use_kafka(broker, upstream):
