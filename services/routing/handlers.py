@@ -42,7 +42,7 @@ async def on_close_requested(event: ComplaintCloseRequestedV1, uow: RoutingUow) 
 
 
 async def on_erased(event: ComplaintErasedV1, uow: RoutingUow) -> None:
-    await erase_case(uow, complaint_id=event.complaint_id)
+    await erase_case(uow, complaint_id=event.complaint_id, tenant=event.tenant)
 
 
 HANDLERS: dict[type[Event], Handler] = {

@@ -65,7 +65,7 @@ async def place(uow: RoutingUow, case: Case, *, team: Team, agent: Agent | None,
         uow.context.queued.set()
     if agent is not None:
         case.last_agent_id = agent.id
-    uow.emit(ComplaintAssignedV1(complaint_id=case.id, team_id=team.id, agent_id=agent_id,
+    uow.emit(ComplaintAssignedV1(complaint_id=case.id, tenant=case.tenant, team_id=team.id, agent_id=agent_id,
                                  previous_team_id=previous_team if moved else None,
                                  previous_agent_id=previous_agent if moved else None,
                                  transfers=case.transfers, occurred_at=at))

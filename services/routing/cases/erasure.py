@@ -14,7 +14,7 @@ from services.routing.uow import RoutingUow
 from shared.contracts.complaint import ERASED_TEXT, ComplaintErasureConfirmedV1
 
 
-async def erase_case(uow: RoutingUow, *, complaint_id: UUID) -> None:
+async def erase_case(uow: RoutingUow, *, complaint_id: UUID, tenant: str) -> None:
     async with uow:
         run = uow.session.execute
         await run(update(Case).where(Case.id == complaint_id)
@@ -32,5 +32,5 @@ async def erase_case(uow: RoutingUow, *, complaint_id: UUID) -> None:
                                              CaseResponse.decision_note.is_not(None))
                   .values(decision_note=ERASED_TEXT))
         await run(delete(TriageLabel).where(TriageLabel.complaint_id == complaint_id))
-        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source))
+        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, tenant=tenant, service=uow.source))
         await uow.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.routing.base import Base
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 
@@ -16,6 +17,9 @@ class Case(Base):
     __tablename__ = "case"
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    # The organisation the complaint belongs to (from complaint.received); its history, notes, tasks and responses
+    # are only ever read through the case, so they carry none of their own.
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     tracking_number: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(20))
@@ -62,6 +66,7 @@ class Case(Base):
 
     __table_args__ = (
         Index("ix_case_created", "created_at", "id"),
+        Index("ix_case_tenant_created", "tenant", "created_at", "id"),
         Index("ix_case_status", "status"),
         Index("ix_case_agent", "agent_id"),
         Index("ix_case_queue", "team_id", "queued_at"),
@@ -136,6 +141,8 @@ class TriageLabel(Base):
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     complaint_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    # Read without its case (retraining), so it keeps the case's tenant itself.
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     text: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(130))
     source: Mapped[str] = mapped_column(String(20))

@@ -10,21 +10,20 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.cases.models import Case, CaseEntry, CaseNote, CaseResponse, CaseTask, TriageLabel
-from services.routing.casework.visibility import EVERYTHING, CaseView
+from services.routing.casework.visibility import CaseView
 from services.routing.org.models import Team
 from shared.errors import InvalidInput, NotFound
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseFilter:
+    view: CaseView   # the cases the caller may see: its tenant's, perhaps only its queues'
     status: str | None = None
     team_id: str | None = None
     agent_id: str | None = None
     priority: str | None = None
     category: str | None = None
     needs_triage: bool | None = None
-    view: CaseView = EVERYTHING   # the cases the caller may see
-
 
 
 def encode_cursor(case: Case) -> str:
@@ -60,12 +59,13 @@ class CaseRepository:
             raise NotFound(f"no case {complaint_id}", complaint_id=str(complaint_id))
         return case
 
-    async def placement(self, complaint_id: UUID) -> tuple[str | None, str | None]:
-        """The team and agent of a case, read without a lock: to check who may see it."""
-        row = (await self.session.execute(select(Case.team_id, Case.agent_id).where(Case.id == complaint_id))).first()
+    async def placement(self, complaint_id: UUID) -> tuple[str, str | None, str | None]:
+        """The tenant, team and agent of a case, read without a lock: to check who may see it."""
+        query = select(Case.tenant, Case.team_id, Case.agent_id).where(Case.id == complaint_id)
+        row = (await self.session.execute(query)).first()
         if row is None:
             raise NotFound(f"no case {complaint_id}", complaint_id=str(complaint_id))
-        return row.team_id, row.agent_id
+        return row.tenant, row.team_id, row.agent_id
 
     async def page(self, where: CaseFilter, *, limit: int, cursor: str | None) -> tuple[list[Case], str | None]:
         query = _filtered(select(Case), where)
@@ -145,6 +145,7 @@ def _filtered(query: Select[tuple[Case]], where: CaseFilter) -> Select[tuple[Cas
         if value is not None:
             query = query.where(column == value)
     view = where.view
+    query = query.where(Case.tenant == view.tenant)
     if not view.everything:
         query = query.where(or_(Case.agent_id == view.agent_id, Case.team_id.in_(sorted(view.queues))))
     return query

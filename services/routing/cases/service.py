@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 def new_case(event: ComplaintReceivedV1, *, at: datetime) -> Case:
     return Case(
-        id=event.complaint_id, tracking_number=event.tracking_number, kind=event.kind, channel=event.channel,
+        id=event.complaint_id, tenant=event.tenant, tracking_number=event.tracking_number, kind=event.kind,
+        channel=event.channel,
         customer_id=event.customer_id, customer_tier=event.customer_tier, locale=event.locale,
         language=(event.language or "").split("-")[0].lower()[:8] or None, region=event.region,
         product_ref=event.product_ref,

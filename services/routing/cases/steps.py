@@ -44,6 +44,6 @@ def _set_status(uow: RoutingUow, case: Case, target: Status, *, current: Status,
                 reason: str | None) -> None:
     case.status = target
     case.updated_at = at
-    uow.emit(ComplaintStatusChangedV1(complaint_id=case.id, from_status=current, to_status=target, reason=reason,
-                                      occurred_at=at))
+    uow.emit(ComplaintStatusChangedV1(complaint_id=case.id, tenant=case.tenant, from_status=current, to_status=target,
+                                      reason=reason, occurred_at=at))
     record(uow, case, "status", at=at, actor=actor, text=reason, from_status=current, to_status=target)

@@ -1,5 +1,5 @@
-"""Who may work on a case: a caller with the route's roles, to whose view the case belongs. A case outside the
-caller's view answers 404, as if it did not exist."""
+"""Who may work on a case: a caller with the route's roles, to whose view (its tenant, its queues) the case belongs.
+A case outside the caller's view answers 404, as if it did not exist."""
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -16,11 +16,9 @@ from shared.errors import NotFound
 
 async def check_in_view(uow: RoutingUow, view: CaseView, complaint_id: UUID) -> None:
     """NotFound unless the case exists and `view` takes it in."""
-    if view.everything:
-        return
     async with uow:
-        team_id, agent_id = await uow.cases.placement(complaint_id)
-    if not view.sees(team_id=team_id, agent_id=agent_id):
+        tenant, team_id, agent_id = await uow.cases.placement(complaint_id)
+    if not view.sees(tenant=tenant, team_id=team_id, agent_id=agent_id):
         raise NotFound(f"no case {complaint_id}", complaint_id=str(complaint_id))
 
 

@@ -19,7 +19,8 @@ async def hold(uow: RoutingUow, complaint_id: UUID, body: HoldIn, *, actor: str)
         on_hold = domain.current_hold(await uow.cases.history(case.id)) is not None
         domain.check_hold(case.status, on_hold=on_hold, until=body.until, now=at)
         until = body.until.astimezone(UTC) if body.until else None
-        uow.emit(ComplaintHeldV1(complaint_id=case.id, reason=body.reason, until=until, actor=actor, occurred_at=at))
+        uow.emit(ComplaintHeldV1(complaint_id=case.id, tenant=case.tenant, reason=body.reason, until=until, actor=actor,
+                                 occurred_at=at))
         record(uow, case, domain.HOLD, at=at, actor=actor, text=body.reason,
                until=until.isoformat() if until else None)
         case.updated_at = at
@@ -34,7 +35,8 @@ async def release(uow: RoutingUow, complaint_id: UUID, *, actor: str, reason: st
         case = await uow.cases.get(complaint_id)
         held = domain.current_hold(await uow.cases.history(case.id))
         domain.check_release(on_hold=held is not None)
-        uow.emit(ComplaintHoldReleasedV1(complaint_id=case.id, actor=actor, reason=reason, occurred_at=at))
+        uow.emit(ComplaintHoldReleasedV1(complaint_id=case.id, tenant=case.tenant, actor=actor, reason=reason,
+                                         occurred_at=at))
         record(uow, case, domain.HOLD_RELEASED, at=at, actor=actor, text=reason)
         case.updated_at = at
         await uow.commit()

@@ -80,8 +80,8 @@ async def request_information(uow: RoutingUow, complaint_id: UUID, *, actor: str
     async with uow:
         case = await uow.cases.get(complaint_id)
         lifecycle.advance(case.status, Status.AWAITING_CUSTOMER)
-        uow.emit(ComplaintInformationRequestedV1(complaint_id=case.id, message=message, agent_id=case.agent_id,
-                                                 occurred_at=at))
+        uow.emit(ComplaintInformationRequestedV1(complaint_id=case.id, tenant=case.tenant, message=message,
+                                                 agent_id=case.agent_id, occurred_at=at))
         move(uow, case, Status.AWAITING_CUSTOMER, at=at, actor=actor, reason="information requested")
         await uow.commit()
     return case
@@ -122,8 +122,8 @@ async def _rendered(uow: RoutingUow, case: Case, body: ResponseIn) -> str:
 def _send(uow: RoutingUow, case: Case, response: CaseResponse, *, at: datetime, actor: str) -> None:
     first = case.first_responded_at is None
     case.first_responded_at = case.first_responded_at or at
-    uow.emit(ComplaintRespondedV1(complaint_id=case.id, message=response.message, first_response=first,
-                                  agent_id=case.agent_id, occurred_at=at))
+    uow.emit(ComplaintRespondedV1(complaint_id=case.id, tenant=case.tenant, message=response.message,
+                                  first_response=first, agent_id=case.agent_id, occurred_at=at))
     record(uow, case, "responded", at=at, actor=actor, text=response.message, first_response=first)
     if case.status != Status.RESPONDED:
         move(uow, case, Status.RESPONDED, at=at, actor=actor, reason="response sent")
@@ -162,9 +162,9 @@ async def resolve(uow: RoutingUow, complaint_id: UUID, body: ResolutionIn, *, ac
         lifecycle.advance(case.status, Status.RESOLVED)
         case.resolution, case.resolution_code, case.root_cause = body.resolution, body.resolution_code, body.root_cause
         case.resolved_at = at
-        uow.emit(ComplaintResolvedV1(complaint_id=case.id, resolution=body.resolution, root_cause=body.root_cause,
-                                     resolution_code=body.resolution_code, team_id=case.team_id,
-                                     agent_id=case.agent_id, occurred_at=at))
+        uow.emit(ComplaintResolvedV1(complaint_id=case.id, tenant=case.tenant, resolution=body.resolution,
+                                     root_cause=body.root_cause, resolution_code=body.resolution_code,
+                                     team_id=case.team_id, agent_id=case.agent_id, occurred_at=at))
         await assignment.let_go(uow, case, at=at)
         move(uow, case, Status.RESOLVED, at=at, actor=actor, reason=body.resolution_code)
         await uow.commit()

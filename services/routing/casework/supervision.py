@@ -53,7 +53,7 @@ async def merge(uow: RoutingUow, complaint_id: UUID, *, into: UUID, actor: str) 
         if case.status not in lifecycle.OPEN:
             raise IllegalTransition(case.status, Status.CLOSED)
         case.merged_into = into
-        uow.emit(ComplaintMergedV1(complaint_id=case.id, into_complaint_id=into, occurred_at=at))
+        uow.emit(ComplaintMergedV1(complaint_id=case.id, tenant=case.tenant, into_complaint_id=into, occurred_at=at))
         await assignment.let_go(uow, case, at=at)
         close_duplicate(uow, case, at=at, actor=actor, reason=f"merged into {into}")
         record(uow, target, "merged_in", at=at, actor=actor, duplicate=str(case.id))

@@ -17,8 +17,10 @@ CORPUS = 2000
 async def suggestions(uow: RoutingUow, complaint_id: UUID, *, limit: int) -> list[SuggestionOut]:
     async with uow:
         case = await uow.cases.get(complaint_id)
-        query = (select(Case).where(Case.status.in_(("resolved", "closed")), Case.resolution.is_not(None),
-                                    Case.id != case.id).order_by(Case.resolved_at.desc()).limit(CORPUS))
+        # Only the case's own tenant's knowledge: another organisation's complaints and answers stay theirs.
+        query = (select(Case).where(Case.tenant == case.tenant, Case.status.in_(("resolved", "closed")),
+                                    Case.resolution.is_not(None), Case.id != case.id)
+                 .order_by(Case.resolved_at.desc()).limit(CORPUS))
         resolved = list((await uow.session.scalars(query)).all())
         texts = [f"{c.subject}\n{c.description}" for c in resolved]
         ranked = await asyncio.to_thread(most_similar, f"{case.subject}\n{case.description}", texts, limit=limit)

@@ -51,9 +51,10 @@ def apply(uow: RoutingUow, case: Case, guess: domain.Guess, *, needs_triage: boo
     case.priority, case.priority_rank, case.severity = assessment.priority, assessment.rank, assessment.severity
     case.safety_flag, case.tags, case.updated_at = assessment.safety_flag, tags, at
     uow.emit(ComplaintClassifiedV1(
-        complaint_id=case.id, category=guess.category, subcategory=guess.subcategory, severity=assessment.severity,
-        priority=assessment.priority, confidence=guess.confidence, safety_flag=assessment.safety_flag,
-        sentiment=sentiment, source=guess.source, needs_triage=needs_triage, tags=tags, occurred_at=at))
+        complaint_id=case.id, tenant=case.tenant, category=guess.category, subcategory=guess.subcategory,
+        severity=assessment.severity, priority=assessment.priority, confidence=guess.confidence,
+        safety_flag=assessment.safety_flag, sentiment=sentiment, source=guess.source, needs_triage=needs_triage,
+        tags=tags, occurred_at=at))
     record(uow, case, "classified", at=at, actor=actor, category=guess.category, subcategory=guess.subcategory,
            confidence=guess.confidence, source=guess.source, priority=assessment.priority,
            severity=assessment.severity, safety_flag=assessment.safety_flag, needs_triage=needs_triage)
@@ -63,5 +64,5 @@ def label(uow: RoutingUow, case: Case, *, category: str, subcategory: str | None
           at: datetime) -> None:
     """Keep the text with the category a person gave it, for retraining the classifier."""
     name = f"{category}/{subcategory}" if subcategory else category
-    uow.cases.add(TriageLabel(id=uuid4(), complaint_id=case.id, text=text_of(case), label=name,
+    uow.cases.add(TriageLabel(id=uuid4(), complaint_id=case.id, tenant=case.tenant, text=text_of(case), label=name,
                               source=domain.AGENT, actor=actor, created_at=at))

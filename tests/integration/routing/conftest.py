@@ -18,6 +18,7 @@ from shared.auth.deps import API_KEY_HEADER
 from shared.auth.provision import grant
 from shared.auth.roles import Role
 from shared.contracts import REGISTRY, Event
+from shared.contracts.base import DEFAULT_TENANT
 from shared.messaging.cloudevents import decode
 from shared.migrations import upgrade
 from tests.support import group_at_end as at_end
@@ -43,9 +44,10 @@ class Routing:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://routing",
                                  headers={API_KEY_HEADER: key})
 
-    async def grant(self, *roles: Role, name: str, queues: tuple[str, ...] = ()) -> str:
-        """A key of this service's database with `roles` (and `queues`), named as the caller it stands for."""
-        return await grant([self.settings.resolved_database_url], *roles, name=name, queues=queues)
+    async def grant(self, *roles: Role, name: str, queues: tuple[str, ...] = (), tenant: str = DEFAULT_TENANT) -> str:
+        """A key of this service's database with `roles` (and `queues`, of `tenant`), named as the caller it stands
+        for."""
+        return await grant([self.settings.resolved_database_url], *roles, name=name, queues=queues, tenant=tenant)
 
     async def receive(self, event: Event) -> None:
         async with started_producer(self.bootstrap) as producer:
