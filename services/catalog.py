@@ -1,20 +1,18 @@
 """The four services as the CLI and the deployment see them: name, settings, app factory, migrations."""
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
-from services.escalation.app import create_app as escalation_app
 from services.escalation.settings import EscalationSettings
-from services.feedback.app import create_app as feedback_app
 from services.feedback.settings import FeedbackSettings
-from services.intake.app import create_app as intake_app
 from services.intake.settings import IntakeSettings
-from services.routing.app import create_app as routing_app
 from services.routing.settings import RoutingSettings
 from shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 HERE = Path(__file__).parent
 
@@ -23,7 +21,12 @@ HERE = Path(__file__).parent
 class ServiceSpec:
     name: str
     settings_cls: type[ServiceSettings]
-    create_app: Callable[..., FastAPI]
+
+    def create_app(self, settings: ServiceSettings | None = None) -> "FastAPI":
+        """The service's app. Its module is imported here, not with the catalogue: every command of the CLI
+        would otherwise load all four services' libraries (the classifier's and analytics' take seconds)."""
+        module = importlib.import_module(f"services.{self.name}.app")
+        return module.create_app(settings)
 
     @property
     def migrations_dir(self) -> Path:
@@ -36,10 +39,10 @@ class ServiceSpec:
 SERVICES: dict[str, ServiceSpec] = {
     spec.name: spec
     for spec in (
-        ServiceSpec("intake", IntakeSettings, intake_app),
-        ServiceSpec("routing", RoutingSettings, routing_app),
-        ServiceSpec("escalation", EscalationSettings, escalation_app),
-        ServiceSpec("feedback", FeedbackSettings, feedback_app),
+        ServiceSpec("intake", IntakeSettings),
+        ServiceSpec("routing", RoutingSettings),
+        ServiceSpec("escalation", EscalationSettings),
+        ServiceSpec("feedback", FeedbackSettings),
     )
 }
 
