@@ -70,6 +70,7 @@ class DueClock(Clock):
 
     id: UUID
     complaint_id: UUID
+    tenant: str
     target: str
     policy_id: str
     business_hours: bool

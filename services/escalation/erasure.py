@@ -26,7 +26,7 @@ def erased_body(payload: str) -> str:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
-async def erase_complaint(uow: EscalationUow, *, complaint_id: UUID) -> None:
+async def erase_complaint(uow: EscalationUow, *, complaint_id: UUID, tenant: str) -> None:
     async with uow:
         await uow.session.execute(update(Escalation).where(Escalation.complaint_id == complaint_id)
                                   .values(reason=ERASED_TEXT))
@@ -34,5 +34,5 @@ async def erase_complaint(uow: EscalationUow, *, complaint_id: UUID) -> None:
             WebhookDelivery.complaint_id == complaint_id, WebhookDelivery.state != webhooks.PENDING))
         for delivery in ended:
             delivery.payload = erased_body(delivery.payload)
-        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source))
+        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, tenant=tenant, service=uow.source))
         await uow.commit()

@@ -20,7 +20,7 @@ E = TypeVar("E", bound=_SlaEvent)
 
 
 def sla_event(kind: type[E], clock: SlaClock | DueClock, now: datetime, **extra: object) -> E:
-    return kind(complaint_id=clock.complaint_id, occurred_at=now, target=SlaTarget(clock.target),
+    return kind(complaint_id=clock.complaint_id, tenant=clock.tenant, occurred_at=now, target=SlaTarget(clock.target),
                 policy_id=clock.policy_id, due_at=clock.due_at, **extra)
 
 

@@ -38,45 +38,50 @@ async def on_complaint_received(event: ComplaintReceivedV1, uow: EscalationUow) 
 
 
 async def on_complaint_classified(event: ComplaintClassifiedV1, uow: EscalationUow) -> None:
-    await service.classify_complaint(uow, complaint_id=event.complaint_id, category=event.category,
-                                     priority=event.priority, severity=event.severity, now=event.occurred_at)
+    await service.classify_complaint(uow, complaint_id=event.complaint_id, tenant=event.tenant,
+                                     category=event.category, priority=event.priority, severity=event.severity,
+                                     now=event.occurred_at)
 
 
 async def on_complaint_assigned(event: ComplaintAssignedV1, uow: EscalationUow) -> None:
-    await service.assign(uow, complaint_id=event.complaint_id, team_id=event.team_id, now=event.occurred_at)
+    await service.assign(uow, complaint_id=event.complaint_id, tenant=event.tenant, team_id=event.team_id,
+                         now=event.occurred_at)
 
 
 async def on_complaint_status_changed(event: ComplaintStatusChangedV1, uow: EscalationUow) -> None:
-    await service.change_status(uow, complaint_id=event.complaint_id, from_status=event.from_status,
-                                to_status=event.to_status, now=event.occurred_at)
+    await service.change_status(uow, complaint_id=event.complaint_id, tenant=event.tenant,
+                                from_status=event.from_status, to_status=event.to_status, now=event.occurred_at)
 
 
 async def on_complaint_responded(event: ComplaintRespondedV1, uow: EscalationUow) -> None:
-    await service.record_response(uow, complaint_id=event.complaint_id, now=event.occurred_at)
+    await service.record_response(uow, complaint_id=event.complaint_id, tenant=event.tenant, now=event.occurred_at)
 
 
 async def on_complaint_customer_replied(event: ComplaintCustomerRepliedV1, uow: EscalationUow) -> None:
-    await service.record_customer_reply(uow, complaint_id=event.complaint_id, now=event.occurred_at)
+    await service.record_customer_reply(uow, complaint_id=event.complaint_id, tenant=event.tenant,
+                                        now=event.occurred_at)
 
 
 async def on_complaint_resolved(event: ComplaintResolvedV1, uow: EscalationUow) -> None:
-    await service.resolve(uow, complaint_id=event.complaint_id, now=event.occurred_at)
+    await service.resolve(uow, complaint_id=event.complaint_id, tenant=event.tenant, now=event.occurred_at)
 
 
 async def on_complaint_withdrawn(event: ComplaintWithdrawnV1, uow: EscalationUow) -> None:
-    await service.cancel_clocks(uow, complaint_id=event.complaint_id, status="withdrawn", now=event.occurred_at)
+    await service.cancel_clocks(uow, complaint_id=event.complaint_id, tenant=event.tenant, status="withdrawn",
+                                now=event.occurred_at)
 
 
 async def on_complaint_merged(event: ComplaintMergedV1, uow: EscalationUow) -> None:
-    await service.cancel_clocks(uow, complaint_id=event.complaint_id, status="merged", now=event.occurred_at)
+    await service.cancel_clocks(uow, complaint_id=event.complaint_id, tenant=event.tenant, status="merged",
+                                now=event.occurred_at)
 
 
 async def on_complaint_held(event: ComplaintHeldV1, uow: EscalationUow) -> None:
-    await service.hold(uow, complaint_id=event.complaint_id, now=event.occurred_at)
+    await service.hold(uow, complaint_id=event.complaint_id, tenant=event.tenant, now=event.occurred_at)
 
 
 async def on_complaint_hold_released(event: ComplaintHoldReleasedV1, uow: EscalationUow) -> None:
-    await service.release_hold(uow, complaint_id=event.complaint_id, now=event.occurred_at)
+    await service.release_hold(uow, complaint_id=event.complaint_id, tenant=event.tenant, now=event.occurred_at)
 
 
 async def on_complaint_escalation_requested(event: ComplaintEscalationRequestedV1, uow: EscalationUow) -> None:
@@ -84,7 +89,7 @@ async def on_complaint_escalation_requested(event: ComplaintEscalationRequestedV
 
 
 async def on_complaint_erased(event: ComplaintErasedV1, uow: EscalationUow) -> None:
-    await erase_complaint(uow, complaint_id=event.complaint_id)
+    await erase_complaint(uow, complaint_id=event.complaint_id, tenant=event.tenant)
 
 
 SLA_WORK: dict[type[Event], Callable[[Any, EscalationUow], Awaitable[None]]] = {

@@ -112,10 +112,13 @@ class SlaClock(Base):
         Index("ix_sla_clock_next_fire", "next_fire_at"),
         Index("ix_sla_clock_policy_state", "policy_id", "state"),
         Index("ix_sla_clock_started", "started_at"),
+        Index("ix_sla_clock_tenant_started", "tenant", "started_at"),  # the reports count one tenant's clocks
     )
 
     id: Mapped[UUID] = mapped_column(Uuid(), primary_key=True)
     complaint_id: Mapped[UUID] = mapped_column(Uuid())
+    # The complaint's tenant, copied so that the timer's events and the reports need no join to know it.
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     target: Mapped[str] = mapped_column(String(30))
     policy_id: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(20))
@@ -138,7 +141,8 @@ class SlaClock(Base):
 
 
 class Escalation(Base):
-    """One raise of a complaint's escalation level: the history."""
+    """One raise of a complaint's escalation level: the history. Read only through its complaint, whose tenant
+    it shares (no column of its own)."""
 
     __tablename__ = "escalation"
     __table_args__ = (Index("ix_escalation_complaint", "complaint_id", "at"),)

@@ -21,8 +21,13 @@ class ClockRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def complaint(self, complaint_id: UUID, *, lock: bool = True) -> SlaComplaint | None:
+    async def complaint(self, complaint_id: UUID, *, lock: bool = True, tenant: str | None = None
+                        ) -> SlaComplaint | None:
+        """The complaint; with `tenant`, None too when it is another tenant's (a caller's view). The handlers
+        of events pass none: an event names the complaint's own tenant."""
         query = select(SlaComplaint).where(SlaComplaint.id == complaint_id)
+        if tenant is not None:
+            query = query.where(SlaComplaint.tenant == tenant)
         if lock:
             query = query.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(query)).scalar_one_or_none()
@@ -35,8 +40,9 @@ class ClockRepository:
                  .with_for_update().execution_options(populate_existing=True))
         return {row.id: row for row in (await self.session.execute(query)).scalars()}
 
-    async def get_complaint(self, complaint_id: UUID) -> SlaComplaint:
-        complaint = await self.complaint(complaint_id, lock=False)
+    async def get_complaint(self, complaint_id: UUID, *, tenant: str) -> SlaComplaint:
+        """The tenant's complaint; NotFound for another tenant's, exactly as for a missing one."""
+        complaint = await self.complaint(complaint_id, lock=False, tenant=tenant)
         if complaint is None:
             raise NotFound(f"no SLA record of complaint {complaint_id}", complaint_id=str(complaint_id))
         return complaint

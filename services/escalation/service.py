@@ -20,13 +20,14 @@ RESPONSE_TARGETS = (SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE)
 ENDED = ("resolved", "closed", "withdrawn", "merged")
 
 
-async def _complaint(uow: EscalationUow, complaint_id: UUID, now: datetime) -> SlaComplaint:
-    """The complaint's row, created on the first event about it (events may arrive in any order). Its clocks
-    are locked first: the timer job locks clocks, then complaints, and so must everyone else."""
+async def _complaint(uow: EscalationUow, complaint_id: UUID, tenant: str, now: datetime) -> SlaComplaint:
+    """The complaint's row, created on the first event about it (events may arrive in any order) under the
+    tenant that event names. Its clocks are locked first: the timer job locks clocks, then complaints, and so
+    must everyone else."""
     await uow.clocks.open_clocks(complaint_id)
     complaint = await uow.clocks.complaint(complaint_id)
     if complaint is None:
-        complaint = SlaComplaint(id=complaint_id, escalation_level=0, created_at=now, updated_at=now)
+        complaint = SlaComplaint(id=complaint_id, tenant=tenant, escalation_level=0, created_at=now, updated_at=now)
         uow.clocks.add(complaint)
     return complaint
 
@@ -35,9 +36,12 @@ async def learn_complaint(uow: EscalationUow, *, complaint_id: UUID, received_at
                           customer_tier: str | None, tenant: str, now: datetime) -> None:
     """complaint.received: remember when it arrived; clocks started before this knew it count from then."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.received_at, complaint.channel, complaint.customer_tier = received_at, channel, customer_tier
-        complaint.tenant = tenant
+        complaint.tenant = tenant  # intake's word on the tenant is the last
+        for clock in await uow.clocks.clocks_of(complaint_id):
+            if clock.tenant != tenant:
+                clock.tenant = tenant
         complaint.updated_at = now
         work, on_assignment = Clockwork(uow), await _assignment_targets(uow, complaint)
         for clock in await uow.clocks.open_clocks(complaint_id):
@@ -46,11 +50,11 @@ async def learn_complaint(uow: EscalationUow, *, complaint_id: UUID, received_at
         await uow.commit()
 
 
-async def classify_complaint(uow: EscalationUow, *, complaint_id: UUID, category: str, priority: str,
+async def classify_complaint(uow: EscalationUow, *, complaint_id: UUID, tenant: str, category: str, priority: str,
                              severity: int, now: datetime) -> None:
     """complaint.classified: choose the policy and start its first-response and resolution clocks (once)."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.category, complaint.priority, complaint.severity = category, priority, severity
         complaint.updated_at = now
         work = Clockwork(uow)
@@ -83,7 +87,7 @@ async def _start(uow: EscalationUow, work: Clockwork, complaint: SlaComplaint, p
     timing = await work.timing_of(spec.calendar, spec.business_hours)
     state = domain.start_clock(target_minutes=spec.minutes, thresholds=list(policy.warning_thresholds),
                                start=start, timing=timing, ladder_delays=await work.delays())
-    clock = SlaClock(id=uuid4(), complaint_id=complaint.id, target=target, policy_id=policy.id,
+    clock = SlaClock(id=uuid4(), complaint_id=complaint.id, tenant=complaint.tenant, target=target, policy_id=policy.id,
                      business_hours=spec.business_hours, calendar=spec.calendar, created_at=now, updated_at=now,
                      **vars(state))
     uow.clocks.add(clock)
@@ -118,12 +122,12 @@ async def _each_open(uow: EscalationUow, complaint_id: UUID, targets: tuple[str,
     return clocks
 
 
-async def change_status(uow: EscalationUow, *, complaint_id: UUID, from_status: str, to_status: str,
+async def change_status(uow: EscalationUow, *, complaint_id: UUID, tenant: str, from_status: str, to_status: str,
                         now: datetime) -> None:
     """Pause while the case awaits the customer, resume when it leaves that state; a reopened complaint gets a
     new resolution clock."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.status, complaint.updated_at = to_status, now
         if to_status == "awaiting_customer":
             await _pause_all(uow, complaint_id, now)
@@ -136,20 +140,20 @@ async def change_status(uow: EscalationUow, *, complaint_id: UUID, from_status: 
         await uow.commit()
 
 
-async def hold(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> None:
+async def hold(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> None:
     """complaint.held: staff wait on someone else, so the open clocks pause until the hold is released."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.held_since = complaint.held_since or now
         complaint.updated_at = now
         await _pause_all(uow, complaint_id, now)
         await uow.commit()
 
 
-async def release_hold(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> None:
+async def release_hold(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> None:
     """complaint.hold-released: the clocks run again, unless the case still awaits the customer."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.held_since, complaint.updated_at = None, now
         if complaint.status != "awaiting_customer":
             await _resume_all(uow, complaint_id, now)
@@ -185,49 +189,49 @@ async def _cancel(uow: EscalationUow, complaint_id: UUID, targets: tuple[str, ..
         uow.emit(events.cancelled(clock, now))
 
 
-async def record_response(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> None:
+async def record_response(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> None:
     """complaint.responded: the first response and a pending next response are done; the periodic-update
     clock starts over."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         await _fulfil(uow, complaint_id, (*RESPONSE_TARGETS, SlaTarget.PERIODIC_UPDATE), now)
         if complaint.status not in ("resolved", "closed", "withdrawn"):
             await _start_for(uow, complaint, SlaTarget.PERIODIC_UPDATE, now)
         await uow.commit()
 
 
-async def record_customer_reply(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> None:
+async def record_customer_reply(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> None:
     """complaint.customer-replied: the customer waits for the next response."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         await _start_for(uow, complaint, SlaTarget.NEXT_RESPONSE, now)
         await uow.commit()
 
 
-async def resolve(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> None:
+async def resolve(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> None:
     """complaint.resolved: the decision reached the customer, so resolution and any response due are done."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.status, complaint.updated_at = "resolved", now
         await _fulfil(uow, complaint_id, (SlaTarget.RESOLUTION, *RESPONSE_TARGETS), now)
         await _cancel(uow, complaint_id, (SlaTarget.PERIODIC_UPDATE,), now)
         await uow.commit()
 
 
-async def cancel_clocks(uow: EscalationUow, *, complaint_id: UUID, status: str, now: datetime) -> None:
+async def cancel_clocks(uow: EscalationUow, *, complaint_id: UUID, tenant: str, status: str, now: datetime) -> None:
     """complaint.withdrawn / complaint.merged: no clock applies any more."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.status, complaint.updated_at = status, now
         await _cancel(uow, complaint_id, (), now)
         await uow.commit()
 
 
-async def assign(uow: EscalationUow, *, complaint_id: UUID, team_id: str, now: datetime) -> None:
+async def assign(uow: EscalationUow, *, complaint_id: UUID, tenant: str, team_id: str, now: datetime) -> None:
     """complaint.assigned: the team the reports count the complaint's clocks for. The first assignment starts the
     clocks of targets that start on assignment; a reassignment does not restart them."""
     async with uow:
-        complaint = await _complaint(uow, complaint_id, now)
+        complaint = await _complaint(uow, complaint_id, tenant, now)
         first = complaint.assigned_at is None and complaint.team_id is None
         complaint.team_id, complaint.updated_at = team_id, now
         complaint.assigned_at = complaint.assigned_at or now
@@ -240,10 +244,11 @@ async def assign(uow: EscalationUow, *, complaint_id: UUID, team_id: str, now: d
         await uow.commit()
 
 
-async def complaint_sla(uow: EscalationUow, *, complaint_id: UUID, now: datetime) -> dict[str, Any]:
-    """Every clock of the complaint with its elapsed and remaining time by `now`, and the escalations."""
+async def complaint_sla(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> dict[str, Any]:
+    """Every clock of the complaint with its elapsed and remaining time by `now`, and the escalations; NotFound
+    when the complaint is another tenant's. Clocks and escalations are read through the complaint found."""
     async with uow:
-        complaint = await uow.clocks.get_complaint(complaint_id)
+        complaint = await uow.clocks.get_complaint(complaint_id, tenant=tenant)
         work, clocks = Clockwork(uow), []
         for clock in await uow.clocks.clocks_of(complaint_id):
             timing = await work.timing(clock)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from services.escalation.deps import ADMINS, SUPERVISORS, ActorDep, UowDep
 from services.escalation.ladder import service
 from services.escalation.ladder.schemas import EscalationIn, EscalationOut, LevelBody, LevelOut
-from shared.auth.deps import requires
+from shared.auth.deps import CallerDep, requires
 from shared.auth.roles import STAFF
 from shared.http import require_json
 
@@ -45,7 +45,9 @@ async def delete_level(level: LevelNumber, uow: UowDep, actor: ActorDep) -> Resp
              responses={**NOT_JSON, 404: {"description": "No SLA record of this complaint"},
                         409: {"description": "The complaint is at the top level already"}},
              summary="Escalate a complaint one level", description="409 at the top level of the ladder.")
-async def escalate(complaint_id: UUID, body: EscalationIn, uow: UowDep, actor: ActorDep) -> EscalationOut:
-    entry = await service.escalate_on_request(uow, complaint_id=complaint_id, reason=body.reason,
-                                              trigger="manual", now=datetime.now(UTC), actor=actor)
+async def escalate(complaint_id: UUID, body: EscalationIn, uow: UowDep, actor: ActorDep,
+                   caller: CallerDep) -> EscalationOut:
+    entry = await service.escalate_on_request(uow, complaint_id=complaint_id, tenant=caller.tenant,
+                                              reason=body.reason, trigger="manual", now=datetime.now(UTC),
+                                              actor=actor)
     return EscalationOut.model_validate(entry)

@@ -22,16 +22,17 @@ def raise_level(uow: EscalationUow, complaint: SlaComplaint, rung: Level, *, tri
                        actor=actor, at=now)
     uow.clocks.add(entry)
     complaint.escalation_level, complaint.escalation_role, complaint.updated_at = rung.level, rung.role, now
-    uow.emit(ComplaintEscalatedV1(complaint_id=complaint.id, occurred_at=now, level=rung.level, role=rung.role,
-                                  reason=reason, trigger=trigger))
+    uow.emit(ComplaintEscalatedV1(complaint_id=complaint.id, tenant=complaint.tenant, occurred_at=now,
+                                  level=rung.level, role=rung.role, reason=reason, trigger=trigger))
     return entry
 
 
-async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, reason: str, trigger: str,
+async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, tenant: str, reason: str, trigger: str,
                               now: datetime, actor: str | None = None) -> Escalation:
-    """A step up asked for by staff (`manual`) or the customer (`customer`); Conflict at the top level."""
+    """A step up asked for by staff (`manual`) or the customer (`customer`); Conflict at the top level. Another
+    tenant's complaint is NotFound, like a missing one."""
     async with uow:
-        complaint = await uow.clocks.complaint(complaint_id)
+        complaint = await uow.clocks.complaint(complaint_id, tenant=tenant)
         if complaint is None:
             raise NotFound(f"no SLA record of complaint {complaint_id}", complaint_id=str(complaint_id))
         rung = domain.step_up(await Clockwork(uow).levels(), complaint.escalation_level)

@@ -12,6 +12,7 @@ from services.escalation.reports.domain import ClockFact
 
 @dataclass(frozen=True)
 class ReportFilter:
+    tenant: str  # a report counts only the caller's tenant's clocks
     started_from: datetime | None = None
     started_to: datetime | None = None
     policy_id: str | None = None
@@ -24,7 +25,8 @@ async def clock_facts(connection: AsyncConnection, where: ReportFilter) -> list[
     query = (select(SlaClock.policy_id, SlaComplaint.team_id, SlaComplaint.category, SlaClock.target,
                     SlaClock.state, SlaClock.met, SlaClock.breached_at.is_not(None), SlaClock.started_at,
                     SlaClock.elapsed_s)
-             .join(SlaComplaint, SlaComplaint.id == SlaClock.complaint_id))
+             .join(SlaComplaint, SlaComplaint.id == SlaClock.complaint_id)
+             .where(SlaClock.tenant == where.tenant))
     conditions = {SlaClock.policy_id: where.policy_id, SlaComplaint.team_id: where.team_id,
                   SlaComplaint.category: where.category, SlaClock.target: where.target}
     for column, value in conditions.items():

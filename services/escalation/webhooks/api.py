@@ -1,5 +1,6 @@
 """The webhook API, for partners: subscriptions, secret rotation, the delivery log and redelivery. A partner
-reaches only the subscriptions it made (its tenant and key name); an admin reaches all, and 404 hides the rest."""
+reaches only the subscriptions it made (its tenant and key name); an admin reaches all of its own tenant, and 404
+hides the rest."""
 
 from datetime import datetime
 from typing import Annotated, Any, cast

@@ -27,18 +27,20 @@ MAX_ERROR_CHARS = 2000
 
 @dataclass(frozen=True)
 class Owner:
-    """Who a subscription belongs to: a tenant and a key's name (which survives rotation) or a token's subject."""
+    """Who a subscription belongs to: a tenant and a key's name (which survives rotation) or a token's subject.
+    As a confinement, a name of None stands for every subscription of the tenant (an admin's reach)."""
     tenant: str
-    name: str
+    name: str | None
 
 
 def owner_of(principal: Principal) -> Owner:
     return Owner(tenant=principal.tenant, name=principal.subject)
 
 
-def confined_to(principal: Principal) -> Owner | None:
-    """The owner whose subscriptions alone the caller reaches; None for an admin, who reaches all."""
-    return None if Role.ADMIN in principal.roles else owner_of(principal)
+def confined_to(principal: Principal) -> Owner:
+    """The subscriptions the caller reaches: a partner its own; an admin all of its tenant, no other's."""
+    return Owner(tenant=principal.tenant, name=None) if Role.ADMIN in principal.roles else owner_of(principal)
+
 
 
 def matches(filters: Sequence[str], ce_type: str) -> bool:

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.escalation.models import Base
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 
@@ -45,6 +46,8 @@ class WebhookDelivery(Base):
     event_id: Mapped[str] = mapped_column(String(100))
     event_type: Mapped[str] = mapped_column(String(200))
     complaint_id: Mapped[UUID] = mapped_column(Uuid())
+    # The event's tenant: the log shows a subscription only deliveries of its own tenant.
+    tenant: Mapped[str] = mapped_column(String(64), default=DEFAULT_TENANT, server_default=DEFAULT_TENANT)
     payload: Mapped[str] = mapped_column(Text())
     state: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer())
@@ -56,6 +59,8 @@ class WebhookDelivery(Base):
 
 
 class WebhookAttempt(Base):
+    """One try of a delivery; read only through its delivery, whose tenant it shares."""
+
     __tablename__ = "webhook_attempt"
     __table_args__ = (Index("ix_webhook_attempt_delivery", "delivery_id", "at"),)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.escalation.webhooks.domain import PENDING, Owner
 from services.escalation.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from shared.contracts.base import DEFAULT_TENANT
 from shared.errors import InvalidInput, NotFound
 
 Row = TypeVar("Row", WebhookSubscription, WebhookDelivery)
@@ -26,6 +27,7 @@ class DeliveryFilter:
     complaint_id: UUID | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    tenant: str | None = None  # the caller's: a delivery of another tenant's event is left out
 
 
 def encode_cursor(row: WebhookSubscription | WebhookDelivery) -> str:
@@ -55,10 +57,18 @@ async def _page(session: AsyncSession, query: Select[tuple[Row]], model: Any, *,
     return found, encode_cursor(found[-1]) if more else None
 
 
+# The tenant whose events a subscription receives and whose admins reach it. One without an owner (made before
+# owners, or by configuration) dates from when a deployment served one organisation: it stays the default
+# tenant's, so it never starts receiving the events of a tenant added later.
+SUBSCRIPTION_TENANT = func.coalesce(WebhookSubscription.owner_tenant, DEFAULT_TENANT)
+
+
 def _owned(query: Select[tuple[WebhookSubscription]], owner: Owner | None) -> Select[tuple[WebhookSubscription]]:
+    """Only the owner's subscriptions; with no name, all of the owner's tenant. None (internal jobs): all."""
     if owner is None:
         return query
-    return query.where(WebhookSubscription.owner_tenant == owner.tenant, WebhookSubscription.owner == owner.name)
+    query = query.where(SUBSCRIPTION_TENANT == owner.tenant)
+    return query if owner.name is None else query.where(WebhookSubscription.owner == owner.name)
 
 
 class WebhookRepository:
@@ -78,8 +88,9 @@ class WebhookRepository:
             raise NotFound(f"no webhook subscription {subscription_id}", subscription_id=str(subscription_id))
         return found
 
-    async def active_subscriptions(self) -> list[WebhookSubscription]:
-        query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+    async def active_subscriptions(self, tenant: str) -> list[WebhookSubscription]:
+        """The active subscriptions that receive events of `tenant`."""
+        query = select(WebhookSubscription).where(WebhookSubscription.active.is_(True), SUBSCRIPTION_TENANT == tenant)
         return list((await self.session.scalars(query)).all())
 
     async def subscriptions(self, *, active: bool | None, limit: int, cursor: str | None, owner: Owner | None = None
@@ -95,9 +106,11 @@ class WebhookRepository:
             index_elements=["subscription_id", "event_id"])
         await self.session.execute(statement, rows)
 
-    async def delivery(self, subscription_id: UUID, delivery_id: UUID) -> WebhookDelivery:
+    async def delivery(self, subscription_id: UUID, delivery_id: UUID, *, tenant: str | None = None
+                       ) -> WebhookDelivery:
+        """The subscription's delivery; with `tenant`, NotFound too for a delivery of another tenant's event."""
         found = await self.session.get(WebhookDelivery, delivery_id)
-        if found is None or found.subscription_id != subscription_id:
+        if found is None or found.subscription_id != subscription_id or tenant not in (None, found.tenant):
             raise NotFound(f"no delivery {delivery_id} of webhook subscription {subscription_id}",
                            delivery_id=str(delivery_id))
         return found
@@ -106,7 +119,8 @@ class WebhookRepository:
                          ) -> tuple[list[WebhookDelivery], str | None]:
         query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == where.subscription_id)
         for column, value in ((WebhookDelivery.state, where.state), (WebhookDelivery.event_type, where.event_type),
-                              (WebhookDelivery.complaint_id, where.complaint_id)):
+                              (WebhookDelivery.complaint_id, where.complaint_id),
+                              (WebhookDelivery.tenant, where.tenant)):
             if value is not None:
                 query = query.where(column == value)
         if where.created_from is not None:

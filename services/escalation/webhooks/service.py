@@ -3,7 +3,7 @@ job's claim and outcome; the only place in webhooks that commits."""
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -30,14 +30,15 @@ async def fan_out_to_webhooks(event: Event, uow: UnitOfWork, *, ce_id: str) -> N
     the message's CloudEvents id: the partner gets it as the payload's id, to match the webhook with the
     event on the topic."""
     webhooks = repository(uow)
-    matching = [s for s in await webhooks.active_subscriptions() if domain.matches(s.filters, event.ce_type)]
+    subscriptions = await webhooks.active_subscriptions(event.tenant)  # a partner gets its own tenant's only
+    matching = [s for s in subscriptions if domain.matches(s.filters, event.ce_type)]
     if not matching:
         return
     payload, now = domain.body(event, ce_id=ce_id), datetime.now(UTC)
     await webhooks.add_deliveries([
         {"id": uuid4(), "subscription_id": s.id, "event_id": ce_id, "event_type": event.ce_type,
-         "complaint_id": event.complaint_id, "payload": payload, "state": domain.PENDING, "attempts": 0,
-         "next_attempt_at": now, "created_at": now, "delivered_at": None, "last_status_code": None,
+         "complaint_id": event.complaint_id, "tenant": event.tenant, "payload": payload, "state": domain.PENDING,
+         "attempts": 0, "next_attempt_at": now, "created_at": now, "delivered_at": None, "last_status_code": None,
          "last_error": None} for s in matching])
 
 
@@ -113,6 +114,8 @@ async def list_deliveries(uow: UnitOfWork, where: DeliveryFilter, *, limit: int,
                           owner: Owner | None = None) -> tuple[list[WebhookDelivery], str | None]:
     async with uow:
         await repository(uow).subscription(where.subscription_id, owner=owner)
+        if owner is not None:
+            where = replace(where, tenant=owner.tenant)
         return await repository(uow).deliveries(where, limit=limit, cursor=cursor)
 
 
@@ -121,7 +124,7 @@ async def get_delivery(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID
     async with uow:
         webhooks = repository(uow)
         await webhooks.subscription(subscription_id, owner=owner)
-        delivery = await webhooks.delivery(subscription_id, delivery_id)
+        delivery = await webhooks.delivery(subscription_id, delivery_id, tenant=owner.tenant if owner else None)
         return delivery, await webhooks.attempts(delivery_id)
 
 
@@ -130,7 +133,8 @@ async def redeliver(uow: UnitOfWork, subscription_id: UUID, delivery_id: UUID, *
     """Queue a succeeded or failed delivery again, at once, with the same id and body and a fresh count."""
     async with uow:
         await repository(uow).subscription(subscription_id, owner=owner)
-        delivery = await repository(uow).delivery(subscription_id, delivery_id)
+        delivery = await repository(uow).delivery(subscription_id, delivery_id,
+                                                  tenant=owner.tenant if owner else None)
         domain.check_redeliverable(delivery.state, delivery_id=delivery_id)
         before = {"state": delivery.state, "attempts": delivery.attempts}
         delivery.state, delivery.attempts, delivery.next_attempt_at = domain.PENDING, 0, datetime.now(UTC)

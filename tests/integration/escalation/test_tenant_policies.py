@@ -1,5 +1,6 @@
 """A policy limited to tenants covers only their complaints: the tenant comes with complaint.received."""
 
+from shared.auth.roles import Role
 from shared.contracts.sla import SlaStartedV1
 from tests.integration.escalation.builders import classified, fast_policy, new_id, received
 from tests.support import produce_event, started_producer, unique
@@ -24,7 +25,9 @@ async def test_a_tenant_policy_covers_its_tenants_complaints_and_no_others(escal
         policies = {complaint_id: {e.policy_id for e in await event_log.wait_for(complaint_id, SlaStartedV1, count=2)}
                     for complaint_id in (theirs, someone_elses, untenanted)}
     assert policies == {theirs: {f"t-{category}"}, someone_elses: {general["id"]}, untenanted: {general["id"]}}
-    assert (await escalation.sla(theirs))["policy_id"] == f"t-{category}"
+    key = await escalation.grant(Role.SUPERVISOR, name="lead", tenant=tenant)  # only its tenant sees it
+    async with escalation.client_with(key) as client:
+        assert (await client.get(f"/v1/complaints/{theirs}/sla")).json()["policy_id"] == f"t-{category}"
 
 
 async def test_a_policy_for_the_default_tenant_covers_events_that_name_none(escalation, event_log, broker):

@@ -1,5 +1,5 @@
 """A partner reaches only the webhook subscriptions it made (its tenant and key name); another partner gets 404
-for them as if they did not exist, and an admin reaches all."""
+for them as if they did not exist, and an admin reaches all of its own tenant."""
 
 from uuid import UUID
 

@@ -120,10 +120,10 @@ def test_only_2xx_answers_are_successes(status, ok):
     assert domain.is_success(status) is ok
 
 
-def test_a_partner_is_confined_to_its_own_subscriptions_and_an_admin_to_none():
+def test_a_partner_is_confined_to_its_own_subscriptions_and_an_admin_to_its_tenants():
     def principal(*roles: Role) -> Principal:
         return Principal(subject="acme", roles=frozenset(roles), tenant="t1", via="api-key", key_id="k1")
 
     assert domain.confined_to(principal(Role.PARTNER)) == domain.Owner(tenant="t1", name="acme")
-    assert domain.confined_to(principal(Role.PARTNER, Role.ADMIN)) is None
+    assert domain.confined_to(principal(Role.PARTNER, Role.ADMIN)) == domain.Owner(tenant="t1", name=None)
     assert domain.owner_of(principal(Role.ADMIN)) == domain.Owner(tenant="t1", name="acme")
