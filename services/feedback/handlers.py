@@ -49,7 +49,7 @@ def handler_for(event_class: type[Event]) -> Handler:
 
 async def on_erased(event: ComplaintErasedV1, uow: FeedbackUow) -> None:
     """No fact: erasure changes no KPI, and must not make a fact for a complaint this service never saw."""
-    await erase_complaint(uow, complaint_id=event.complaint_id)
+    await erase_complaint(uow, complaint_id=event.complaint_id, tenant=event.tenant)
 
 
 HANDLERS: dict[type[Event], Handler] = {event_class: handler_for(event_class) for event_class in REGISTRY.events}

@@ -12,6 +12,7 @@ from services.feedback.analytics.reports import build_report
 from services.feedback.analytics.schemas import time_range, utc
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
 from services.feedback.settings import FeedbackSettings
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 from shared.errors import InvalidInput
 from shared.settings import async_database_url
@@ -36,6 +37,7 @@ def report(
     end: str = typer.Option(..., "--to", help="End of the range (exclusive), ISO 8601."),
     out: Path = typer.Option(Path("reports"), "--out", help="Folder the files go to (a sub-folder per range)."),
     database_url: str = typer.Option(None, "--database-url", help="The feedback database; default: its setting."),
+    tenant: str = typer.Option(DEFAULT_TENANT, "--tenant", help="Whose complaints the report covers."),
 ) -> None:
     try:
         start_at, end_at = time_range(_moment(start), _moment(end))
@@ -46,15 +48,15 @@ def report(
     target = getattr(settings, "resolution_satisfaction_target",
                      AnalyticsSettingsMixin.model_fields["resolution_satisfaction_target"].default)
     folder = out / f"{start_at.date()}_{end_at.date()}"
-    written = asyncio.run(_write(url, start_at, end_at, target, folder))
+    written = asyncio.run(_write(url, tenant, start_at, end_at, target, folder))
     for path in written:
         console.print(f"wrote {path}")
 
 
-async def _write(url: str, start: datetime, end: datetime, target: float, folder: Path) -> list[Path]:
+async def _write(url: str, tenant: str, start: datetime, end: datetime, target: float, folder: Path) -> list[Path]:
     database = Database(url)
     try:
-        report = await build_report(database, start=start, end=end, target=target,
+        report = await build_report(database, tenant=tenant, start=start, end=end, target=target,
                                     title=f"CX report {start.date()} – {end.date()}",
                                     progress=lambda step: console.print(f"… {step}"))
     finally:

@@ -15,7 +15,7 @@ async def record_fact(event: Event, uow: UnitOfWork) -> None:
     facts = FactRepository(uow.session, uow.database)
     if not await facts.first_time(event):
         return
-    row = await facts.lock(event.complaint_id, seen_at=event.occurred_at)
+    row = await facts.lock(event.complaint_id, tenant=event.tenant, seen_at=event.occurred_at)
     facts.save(row, domain.apply(to_fact(row), event))
     answer = domain.answer_of(event)
     if answer is not None:

@@ -8,15 +8,17 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
 class ComplaintFact(Base):
     __tablename__ = "complaint_fact"
-    __table_args__ = (Index("ix_complaint_fact_counted_at", "counted_at"),)
+    __table_args__ = (Index("ix_complaint_fact_counted_at", "counted_at"),
+                      Index("ix_complaint_fact_tenant_counted_at", "tenant", "counted_at"))
 
     complaint_id: Mapped[UUID] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = tenant_column()
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # received_at when known, else first_seen_at: the moment KPIs file the complaint under.
     counted_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -52,6 +54,8 @@ class ComplaintFact(Base):
 
 
 class AnswerFact(Base):
+    """Read only through its complaint's fact, whose tenant it shares."""
+
     __tablename__ = "answer_fact"
 
     complaint_id: Mapped[UUID] = mapped_column(primary_key=True)
@@ -77,10 +81,13 @@ class FactEvent(Base):
 
 class Hotspot(Base):
     __tablename__ = "hotspot"
-    __table_args__ = (UniqueConstraint("dimension", "value", "window_start", name="uq_hotspot_value_window"),
-                      Index("ix_hotspot_window_start", "window_start"))
+    __table_args__ = (UniqueConstraint("tenant", "dimension", "value", "window_start",
+                                       name="uq_hotspot_tenant_value_window"),
+                      Index("ix_hotspot_window_start", "window_start"),
+                      Index("ix_hotspot_tenant_window_start", "tenant", "window_start"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = tenant_column()
     dimension: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(200))
     window_start: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -95,9 +102,11 @@ class Hotspot(Base):
 
 class ImprovementAction(Base):
     __tablename__ = "improvement_action"
-    __table_args__ = (Index("ix_improvement_action_status", "status"),)
+    __table_args__ = (Index("ix_improvement_action_status", "status"),
+                      Index("ix_improvement_action_tenant_status", "tenant", "status"))
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = tenant_column()
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date] = mapped_column(Date())

@@ -49,16 +49,17 @@ class Report:
         return self.csv_files["kpis.csv"]
 
 
-async def build_report(database: Database, *, start: datetime, end: datetime, target: float, title: str,
-                       progress=lambda step: None) -> Report:
+async def build_report(database: Database, *, tenant: str, start: datetime, end: datetime, target: float,
+                       title: str, progress=lambda step: None) -> Report:
+    """The report of one tenant's complaints."""
     tables = {}
     period = Period.DAY if (end - start).days <= 62 else Period.WEEK
     for section in SECTIONS:
         progress(f"KPIs by {section.value}")
-        tables[section] = await service.kpi_table(database, Scope(start, end), group_by=section, period=period,
-                                                  target=target)
+        tables[section] = await service.kpi_table(database, Scope(start, end, tenant=tenant), group_by=section,
+                                                  period=period, target=target)
     progress("hotspots")
-    spots = [dict(row) for row in await service.list_hotspots(database, start=start, end=end)]
+    spots = [dict(row) for row in await service.list_hotspots(database, tenant=tenant, start=start, end=end)]
     progress("charts")
     html = _render(title, start, end, tables, spots)
     return Report(start, end, html, _csv_files(tables, spots))

@@ -1,7 +1,7 @@
 """Async queries of the analytics read model."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -20,10 +20,11 @@ ANSWER_COLUMNS = [f.name for f in fields(Answer)]
 
 @dataclass(frozen=True)
 class Scope:
-    """Which complaints a KPI query covers: received in [start, end) and matching every filter given."""
+    """Which complaints a KPI query covers: the tenant's, received in [start, end) and matching every filter given."""
 
     start: datetime
     end: datetime
+    tenant: str = field(kw_only=True)
     channel: str | None = None
     category: str | None = None
     product: str | None = None
@@ -32,7 +33,8 @@ class Scope:
     region: str | None = None
 
     def where(self, query: Select) -> Select:
-        query = query.where(ComplaintFact.counted_at >= self.start, ComplaintFact.counted_at < self.end)
+        query = query.where(ComplaintFact.tenant == self.tenant, ComplaintFact.counted_at >= self.start,
+                            ComplaintFact.counted_at < self.end)
         for name in ("channel", "category", "product", "team", "agent", "region"):
             value = getattr(self, name)
             if value is not None:
@@ -58,10 +60,10 @@ class FactRepository:
         ).on_conflict_do_nothing()
         return (await self.session.execute(statement)).rowcount == 1
 
-    async def lock(self, complaint_id: UUID, *, seen_at: datetime) -> ComplaintFact:
-        """The complaint's fact row, created when new, locked until the transaction ends."""
+    async def lock(self, complaint_id: UUID, *, tenant: str, seen_at: datetime) -> ComplaintFact:
+        """The complaint's fact row, created (in the event's tenant) when new, locked until the transaction ends."""
         statement = self.database.insert(ComplaintFact.__table__).values(
-            complaint_id=complaint_id, first_seen_at=seen_at, counted_at=seen_at, sla={}, repeat=False,
+            complaint_id=complaint_id, tenant=tenant, first_seen_at=seen_at, counted_at=seen_at, sla={}, repeat=False,
             merged=False, responses=0, information_requests=0, reopen_count=0, transfers=0, escalation_level=0,
             surveys_sent=0,
         ).on_conflict_do_nothing()
@@ -111,8 +113,8 @@ async def load_texts(connection: AsyncConnection, scope: Scope) -> list[tuple[st
 
 
 async def load_anchors(connection: AsyncConnection, start: datetime, end: datetime) -> list[Any]:
-    """(category, product, channel, counted_at, complaint_id) of complaints counted in [start, end)."""
-    query = select(ComplaintFact.category, ComplaintFact.product, ComplaintFact.channel, ComplaintFact.counted_at,
-                   ComplaintFact.complaint_id)
+    """(tenant, category, product, channel, counted_at, complaint_id) of complaints counted in [start, end)."""
+    query = select(ComplaintFact.tenant, ComplaintFact.category, ComplaintFact.product, ComplaintFact.channel,
+                   ComplaintFact.counted_at, ComplaintFact.complaint_id)
     query = query.where(ComplaintFact.counted_at >= start, ComplaintFact.counted_at < end)
     return list((await connection.execute(query)).all())

@@ -14,7 +14,7 @@ from services.feedback.uow import FeedbackUow
 from shared.contracts.complaint import ERASED_TEXT, ComplaintErasureConfirmedV1
 
 
-async def erase_complaint(uow: FeedbackUow, *, complaint_id: UUID) -> None:
+async def erase_complaint(uow: FeedbackUow, *, complaint_id: UUID, tenant: str) -> None:
     async with uow:
         run = uow.session.execute
         await run(update(ComplaintFact).where(ComplaintFact.complaint_id == complaint_id,
@@ -26,5 +26,5 @@ async def erase_complaint(uow: FeedbackUow, *, complaint_id: UUID) -> None:
                   .values(comment=ERASED_TEXT))
         await run(update(FollowUpTask).where(FollowUpTask.complaint_id == complaint_id,
                                              FollowUpTask.notes.is_not(None)).values(notes=ERASED_TEXT))
-        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source))
+        uow.emit(ComplaintErasureConfirmedV1(complaint_id=complaint_id, service=uow.source, tenant=tenant))
         await uow.commit()

@@ -4,7 +4,7 @@ from uuid import UUID
 from sqlalchemy import Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
@@ -12,9 +12,11 @@ class FeedbackCase(Base):
     """A complaint as the feedback service learnt it from events; created by whichever event comes first."""
 
     __tablename__ = "feedback_case"
-    __table_args__ = (Index("ix_feedback_case_resolved_at", "resolved_at"),)
+    __table_args__ = (Index("ix_feedback_case_resolved_at", "resolved_at"),
+                      Index("ix_feedback_case_tenant_resolved_at", "tenant", "resolved_at"))
 
     complaint_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    tenant: Mapped[str] = tenant_column()
     tracking_number: Mapped[str | None] = mapped_column(String(40))
     locale: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(8))

@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
@@ -21,6 +21,7 @@ class Evaluation(Base):
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     complaint_id: Mapped[UUID] = mapped_column(Uuid)
+    tenant: Mapped[str] = tenant_column()
     method: Mapped[str] = mapped_column(String(30))
     survey_id: Mapped[UUID | None] = mapped_column(Uuid)
     csat: Mapped[int | None] = mapped_column(Integer)

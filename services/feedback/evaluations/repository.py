@@ -18,7 +18,8 @@ class EvaluationRepository:
     async def for_survey(self, survey_id: UUID) -> Evaluation | None:
         return await self.session.scalar(select(Evaluation).where(Evaluation.survey_id == survey_id))
 
-    async def of_complaint(self, complaint_id: UUID) -> list[Evaluation]:
-        rows = await self.session.scalars(select(Evaluation).where(Evaluation.complaint_id == complaint_id)
+    async def of_complaint(self, complaint_id: UUID, *, tenant: str) -> list[Evaluation]:
+        rows = await self.session.scalars(select(Evaluation).where(Evaluation.complaint_id == complaint_id,
+                                                                   Evaluation.tenant == tenant)
                                           .order_by(Evaluation.recorded_at))
         return list(rows)

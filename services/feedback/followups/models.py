@@ -4,7 +4,7 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
@@ -13,10 +13,12 @@ class FollowUpTask(Base):
     __table_args__ = (
         Index("ix_follow_up_task_status_created", "status", "created_at"),
         Index("ix_follow_up_task_complaint", "complaint_id"),
+        Index("ix_follow_up_task_tenant_status", "tenant", "status"),
     )
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     complaint_id: Mapped[UUID] = mapped_column(Uuid)
+    tenant: Mapped[str] = tenant_column()
     evaluation_id: Mapped[UUID | None] = mapped_column(Uuid)
     reasons: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20))

@@ -12,6 +12,7 @@ from shared.errors import NotFound
 
 @dataclass(frozen=True)
 class TaskFilter:
+    tenant: str
     status: str | None = None
     assignee: str | None = None
     complaint_id: UUID | None = None
@@ -24,15 +25,16 @@ class TaskRepository:
     def add(self, task: FollowUpTask) -> None:
         self.session.add(task)
 
-    async def get(self, task_id: UUID, *, lock: bool = False) -> FollowUpTask:
-        statement = select(FollowUpTask).where(FollowUpTask.id == task_id)
+    async def get(self, task_id: UUID, *, tenant: str, lock: bool = False) -> FollowUpTask:
+        """The task; another tenant's is as unknown as a missing one."""
+        statement = select(FollowUpTask).where(FollowUpTask.id == task_id, FollowUpTask.tenant == tenant)
         task = await self.session.scalar(statement.with_for_update() if lock else statement)
         if task is None:
             raise NotFound(f"no follow-up task {task_id}", task_id=str(task_id))
         return task
 
     async def find(self, where: TaskFilter, *, limit: int, offset: int) -> list[FollowUpTask]:
-        statement = select(FollowUpTask)
+        statement = select(FollowUpTask).where(FollowUpTask.tenant == where.tenant)
         if where.status is not None:
             statement = statement.where(FollowUpTask.status == where.status)
         if where.assignee is not None:

@@ -4,7 +4,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
@@ -12,9 +12,11 @@ class QaSample(Base):
     """One draw of handled cases for quality-assurance review: the period, the rule and seed, who drew it."""
 
     __tablename__ = "qa_sample"
-    __table_args__ = (Index("ix_qa_sample_drawn_at", "drawn_at"),)
+    __table_args__ = (Index("ix_qa_sample_drawn_at", "drawn_at"),
+                      Index("ix_qa_sample_tenant_drawn_at", "tenant", "drawn_at"))
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    tenant: Mapped[str] = tenant_column()
     period_start: Mapped[datetime] = mapped_column(UtcDateTime())
     period_end: Mapped[datetime] = mapped_column(UtcDateTime())
     requested_size: Mapped[int] = mapped_column(Integer)
@@ -27,7 +29,8 @@ class QaSample(Base):
 
 class QaSampleItem(Base):
     """A case a sample drew, as it stood then; a resolution is drawn at most once across samples (the unique
-    constraint keeps two concurrent draws from taking the same one)."""
+    constraint keeps two concurrent draws from taking the same one). Read only through its sample, whose tenant
+    it shares."""
 
     __tablename__ = "qa_sample_item"
     __table_args__ = (UniqueConstraint("complaint_id", "resolved_at", name="uq_qa_sample_item_resolution"),)

@@ -19,17 +19,20 @@ class QaSampleRepository:
         self.session.add(sample)
         self.session.add_all(items)
 
-    async def eligible(self, *, start: datetime, end: datetime) -> list[FeedbackCase]:
-        """Cases last resolved in [start, end) whose resolution no sample has drawn, by complaint id."""
+    async def eligible(self, *, tenant: str, start: datetime, end: datetime) -> list[FeedbackCase]:
+        """The tenant's cases last resolved in [start, end) whose resolution no sample has drawn, by complaint id."""
         drawn = exists().where(and_(QaSampleItem.complaint_id == FeedbackCase.complaint_id,
                                     QaSampleItem.resolved_at == FeedbackCase.resolved_at))
         rows = await self.session.scalars(
-            select(FeedbackCase).where(FeedbackCase.resolved_at >= start, FeedbackCase.resolved_at < end, ~drawn)
+            select(FeedbackCase).where(FeedbackCase.tenant == tenant, FeedbackCase.resolved_at >= start,
+                                       FeedbackCase.resolved_at < end, ~drawn)
             .order_by(FeedbackCase.complaint_id))
         return list(rows)
 
-    async def get(self, sample_id: UUID) -> QaSample:
-        sample = await self.session.get(QaSample, sample_id)
+    async def get(self, sample_id: UUID, *, tenant: str) -> QaSample:
+        """The sample; another tenant's is as unknown as a missing one."""
+        sample = await self.session.scalar(select(QaSample).where(QaSample.id == sample_id,
+                                                                  QaSample.tenant == tenant))
         if sample is None:
             raise NotFound(f"no QA sample {sample_id}", sample_id=str(sample_id))
         return sample
@@ -48,12 +51,13 @@ class QaSampleRepository:
                            complaint_id=str(complaint_id))
         return item
 
-    async def page(self, *, drawn_by: str | None, limit: int, offset: int) -> list[tuple[QaSample, int]]:
-        """Samples, newest first, each with how many of its cases have been reviewed."""
+    async def page(self, *, tenant: str, drawn_by: str | None, limit: int, offset: int
+                   ) -> list[tuple[QaSample, int]]:
+        """The tenant's samples, newest first, each with how many of its cases have been reviewed."""
         reviewed = (select(func.count()).where(QaSampleItem.sample_id == QaSample.id,
                                                QaSampleItem.evaluation_id.is_not(None))
                     .correlate(QaSample).scalar_subquery())
-        statement = select(QaSample, reviewed)
+        statement = select(QaSample, reviewed).where(QaSample.tenant == tenant)
         if drawn_by is not None:
             statement = statement.where(QaSample.drawn_by == drawn_by)
         rows = await self.session.execute(statement.order_by(QaSample.drawn_at.desc(), QaSample.id)

@@ -4,7 +4,7 @@ from uuid import UUID
 from sqlalchemy import Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.feedback.models import Base
+from services.feedback.models import Base, tenant_column
 from shared.db_types import UtcDateTime
 
 
@@ -20,6 +20,7 @@ class Survey(Base):
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     complaint_id: Mapped[UUID] = mapped_column(Uuid)
+    tenant: Mapped[str] = tenant_column()
     round: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20))
     language: Mapped[str | None] = mapped_column(String(8))

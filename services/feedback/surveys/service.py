@@ -36,8 +36,9 @@ async def schedule_survey(uow: FeedbackUow, case: FeedbackCase, *, resolved_at: 
     if domain.is_open(latest):
         return None
     now = datetime.now(UTC)
-    survey = Survey(id=uuid.uuid4(), complaint_id=case.complaint_id, round=(latest.round + 1) if latest else 1,
-                    state=State.SCHEDULED, created_at=now, send_at=domain.send_at(resolved_at, timing(uow.settings)))
+    survey = Survey(id=uuid.uuid4(), complaint_id=case.complaint_id, tenant=case.tenant,
+                    round=(latest.round + 1) if latest else 1, state=State.SCHEDULED, created_at=now,
+                    send_at=domain.send_at(resolved_at, timing(uow.settings)))
     survey.next_due_at = survey.send_at
     uow.surveys.add(survey)
     return survey
@@ -88,7 +89,7 @@ async def _advance(uow: FeedbackUow, survey: Survey, now: datetime) -> None:
         survey.close_requested_at = now
         if case is None or case.status != Status.CLOSED:
             uow.emit(ComplaintCloseRequestedV1(complaint_id=survey.complaint_id, occurred_at=now,
-                                               reason="no_answer"))
+                                               reason="no_answer", tenant=survey.tenant))
     elif step == Step.EXPIRE:
         survey.state = State.EXPIRED
     survey.next_due_at = domain.next_due(survey)
@@ -97,7 +98,8 @@ async def _advance(uow: FeedbackUow, survey: Survey, now: datetime) -> None:
 def _invitation(settings: FeedbackSettings, survey: Survey, now: datetime, *, reminder: bool) -> Event:
     assert survey.expires_at is not None
     return SurveyRequestedV1(complaint_id=survey.complaint_id, occurred_at=now, survey_url=survey_url(settings, survey),
-                             expires_at=survey.expires_at, reminder=reminder, language=survey.language)
+                             expires_at=survey.expires_at, reminder=reminder, language=survey.language,
+                             tenant=survey.tenant)
 
 
 def survey_url(settings: FeedbackSettings, survey: Survey) -> str:
@@ -134,14 +136,15 @@ async def answer_survey(uow: FeedbackUow, *, token: str, scores: Scores) -> Surv
     async with uow:
         survey = await _survey(uow, survey_id, lock=True)
         domain.check_answerable(survey, now)
-        evaluation = add_evaluation(uow, complaint_id=survey.complaint_id, method=Method.SURVEY, scores=scores,
-                                    survey_id=survey.id, now=now)
+        evaluation = add_evaluation(uow, complaint_id=survey.complaint_id, tenant=survey.tenant, method=Method.SURVEY,
+                                    scores=scores, survey_id=survey.id, now=now)
         domain.mark_answered(survey, now)
         decision = evaluations.decide(scores, evaluation.sentiment, uow.settings.follow_up_rules)
         accepts = decision.action == evaluations.Action.ACCEPT
         if not (accepts and survey.close_requested_at):  # after the no-answer close, one close request is enough
             survey.close_requested_at = now if accepts else survey.close_requested_at
-            act_on(uow, decision, complaint_id=survey.complaint_id, evaluation_id=evaluation.id, now=now)
+            act_on(uow, decision, complaint_id=survey.complaint_id, tenant=survey.tenant, evaluation_id=evaluation.id,
+                   now=now)
         await _commit_once(uow)
     return SurveyView(survey=survey, state=State.ANSWERED, tracking_number=None)
 

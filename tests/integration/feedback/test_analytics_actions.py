@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.feedback.analytics.actions import service as actions
+from shared.contracts.base import DEFAULT_TENANT
 from tests.integration.feedback import test_analytics
 from tests.integration.feedback.test_analytics_insights import complaint, volume
 from tests.support import produce_events, started_producer, unique, wait_until
@@ -35,7 +36,7 @@ async def test_an_action_goes_from_open_to_done_and_shows_its_effect(analytics, 
     assert action["id"] in [a["id"] for a in listed]
 
     # 14 complaints in the week before creation, 7 in the week after completion: 2.0 -> 1.0 a day
-    row = await actions.get_action(analytics.runtime.new_uow(), UUID(action["id"]))
+    row = await actions.get_action(analytics.runtime.new_uow(), UUID(action["id"]), tenant=DEFAULT_TENANT)
     before = [e for n in range(14) for e in complaint(category=category, product="p",
                                                       received_at=row.created_at - timedelta(days=3, minutes=n))]
     after = [e for n in range(7) for e in complaint(category=category, product="p",

@@ -1,5 +1,6 @@
 """Revision 0004 on a database that already holds answers: each answer gets the dimension scores of the
-evaluation it came from; downgrading removes what 0004 added."""
+evaluation it came from; downgrading removes what 0004 added. Revision 0007 files earlier rows under the default
+tenant."""
 
 import uuid
 from datetime import UTC, datetime
@@ -9,6 +10,8 @@ from sqlalchemy import inspect, select
 from services.catalog import SERVICES
 from services.feedback.analytics.models import AnswerFact
 from services.feedback.evaluations.models import Evaluation
+from services.feedback.followups.models import FollowUpTask
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database
 from shared.migrations import downgrade, upgrade
 
@@ -39,5 +42,29 @@ async def test_answers_recorded_before_0004_get_their_dimension_scores(database_
             tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
             columns = await connection.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("hotspot")})
         assert not {"qa_sample", "qa_sample_item"} & tables and "complaint_ids" not in columns
+    finally:
+        await database.dispose()
+
+
+async def test_rows_from_before_0007_belong_to_the_default_tenant(database_url):
+    await upgrade(MIGRATIONS, database_url, "0006")
+    task_id = uuid.uuid4()
+    database = Database(database_url)
+    try:
+        async with database.engine.begin() as connection:
+            # Only the columns given are written: the table as 0006 left it, without a tenant.
+            await connection.execute(FollowUpTask.__table__.insert().values(
+                id=task_id, complaint_id=uuid.uuid4(), reasons=[], status="open",
+                created_at=datetime(2026, 3, 2, tzinfo=UTC), attempts=0))
+        await upgrade(MIGRATIONS, database_url)
+        async with database.engine.connect() as connection:
+            tenant = await connection.scalar(select(FollowUpTask.tenant).where(FollowUpTask.id == task_id))
+        assert tenant == DEFAULT_TENANT
+
+        await downgrade(MIGRATIONS, database_url, "0006")
+        async with database.engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("follow_up_task")})
+        assert "tenant" not in columns
     finally:
         await database.dispose()
