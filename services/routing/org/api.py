@@ -112,9 +112,14 @@ async def delete_agent(agent_id: AgentId, uow: UowDep, who: ConfigWriter) -> Non
 @router.put("/agents/{agent_id}/presence", responses=NO_AGENT,
             summary="Set presence; an agent who comes online takes waiting cases")
 async def set_presence(agent_id: AgentId, body: PresenceIn, uow: UowDep, who: StaffCaller) -> AgentOut:
-    if who.principal.is_only(Role.AGENT) and who.principal.subject != agent_id:  # as with cases: 404, not 403
-        raise NotFound(f"no agent {agent_id} whose presence {who.principal.subject} may set: only their own")
-    return agent_out(await service.set_presence(uow, agent_id, body.presence, actor=who.actor))
+    principal = who.principal
+    if principal.subject == agent_id or Role.ADMIN in principal.roles:
+        teams = None
+    elif principal.is_only(Role.AGENT):  # as with cases: 404, not 403
+        raise NotFound(f"no agent {agent_id} whose presence {principal.subject} may set: only their own")
+    else:  # a supervisor: the agents of their queues, or every agent when no queue confines them
+        teams = principal.queues or None
+    return agent_out(await service.set_presence(uow, agent_id, body.presence, actor=who.actor, teams=teams))
 
 
 @router.put("/agents/{agent_id}/schedule", responses=NO_AGENT, summary="Set the weekly schedule and time zone")

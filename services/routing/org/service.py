@@ -13,7 +13,7 @@ from services.routing.org.models import Agent, Team
 from services.routing.org.schedule import BadSchedule, check_schedule
 from services.routing.org.schemas import AgentIn, Counts, ImportOut, OrgIn, ScheduleIn, TeamIn
 from services.routing.uow import RoutingUow
-from shared.errors import Conflict, InvalidInput
+from shared.errors import Conflict, InvalidInput, NotFound
 
 CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
 TEAM_FIELDS = ("name", "kind", "categories", "languages", "strategy", "relax_after_s")
@@ -120,11 +120,15 @@ async def put_agent(uow: RoutingUow, agent_id: str, body: AgentIn, *,
     return agent, outcome
 
 
-async def set_presence(uow: RoutingUow, agent_id: str, presence: str, *, actor: str | None = None) -> Agent:
-    """Online agents with room take waiting cases at once."""
+async def set_presence(uow: RoutingUow, agent_id: str, presence: str, *, actor: str | None = None,
+                       teams: frozenset[str] | None = None) -> Agent:
+    """Online agents with room take waiting cases at once. With `teams`, only an agent of one of them may be set
+    (a supervisor's queues); another is as unknown as a missing one."""
     at = datetime.now(UTC)
     async with uow:
         agent = await uow.org.agent(agent_id)
+        if teams is not None and agent.team_id not in teams:
+            raise NotFound(f"no agent {agent_id} in the teams {', '.join(sorted(teams))}", agent_id=agent_id)
         before = {"presence": agent.presence}
         agent.presence, agent.updated_at = presence, at
         uow.record_change(actor=actor, action="set_presence", entity="agent", entity_id=agent_id, before=before,

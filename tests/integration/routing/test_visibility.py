@@ -88,3 +88,21 @@ async def test_an_agent_sets_its_own_presence_only(bare_routing):
     assert own.status_code == 200 and own.json()["presence"] == "away"
     assert other.status_code == 404
     assert (await routing.client.get(f"/v1/agents/{bob}")).json()["presence"] == "online"
+
+
+async def test_a_supervisor_with_queues_sets_the_presence_of_their_agents_only(bare_routing):
+    routing, tag = bare_routing, uuid4().hex[:8]
+    north, south, ann, sam = f"north-{tag}", f"south-{tag}", f"ann-{tag}", f"sam-{tag}"
+    built = await routing.client.post("/v1/org:import", json={
+        "teams": [a_team(north), a_team(south)], "agents": [an_agent(ann, north), an_agent(sam, south)]})
+    assert built.status_code == 200, built.text
+
+    async with routing.client_with(await routing.grant(Role.SUPERVISOR, name="lead", queues=(north,))) as lead:
+        theirs = await lead.put(f"/v1/agents/{ann}/presence", json={"presence": "away"})
+        outside = await lead.put(f"/v1/agents/{sam}/presence", json={"presence": "offline"})
+    async with routing.client_with(await routing.grant(Role.SUPERVISOR, name="head")) as head:
+        anyone = await head.put(f"/v1/agents/{sam}/presence", json={"presence": "away"})
+
+    assert theirs.status_code == 200 and theirs.json()["presence"] == "away"
+    assert outside.status_code == 404, outside.text
+    assert anyone.status_code == 200 and anyone.json()["presence"] == "away"
