@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.contracts.complaint import ERASED_TEXT, ComplaintErasedV1
-from tests.integration.erasure.conftest import Services, rows
+from tests.integration.four_services import Services, rows
 from tests.integration.intake.builders import a_submission
 from tests.support import unique, wait_until
 
