@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from shared.audit.log import AuditFilter, page
 from shared.audit.schemas import AuditEntryOut, AuditPage
-from shared.auth.deps import requires
+from shared.auth.deps import CallerDep, requires
 from shared.auth.roles import Role
 from shared.deps import runtime_of
 from shared.errors import InvalidInput
@@ -40,16 +40,18 @@ def _seq_of(cursor: str | None) -> int | None:
     return int(cursor)
 
 
-@router.get("/audit", summary="Changes made to this service by staff, newest first, with filters and cursor paging",
+@router.get("/audit", summary="Changes made to this service for the caller's tenant, newest first, with filters and "
+            "cursor paging",
             responses={422: problem_doc("A filter or the cursor is not valid")})
 async def audit_log(
-    runtime: RuntimeDep, entity: Text = None, entity_id: Text = None, actor: Text = None, action: Text = None,
+    runtime: RuntimeDep, caller: CallerDep, entity: Text = None, entity_id: Text = None, actor: Text = None,
+    action: Text = None,
     since: datetime | None = Query(None, description="Changes at or after this time; UTC when it names no zone."),
     until: datetime | None = Query(None, description="Changes before this time; UTC when it names no zone."),
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str | None = Query(None, max_length=30, description="`next_cursor` of the previous page."),
 ) -> AuditPage:
-    where = AuditFilter(entity=entity, entity_id=entity_id, actor=actor, action=action,
+    where = AuditFilter(tenant=caller.tenant, entity=entity, entity_id=entity_id, actor=actor, action=action,
                         since=_utc(since, "since"), until=_utc(until, "until"))
     if where.since and where.until and where.since >= where.until:
         raise InvalidInput("`since` must come before `until`", field="since")

@@ -2,7 +2,8 @@
 
 Each entry's hash is sha256 over the previous entry's hash followed by the entry's canonical JSON, so changing,
 removing or adding an entry anywhere breaks every link after it. The head (last sequence number and hash) is
-kept apart, so entries cut off the end are noticed too."""
+kept apart, so entries cut off the end are noticed too. The tenant joins the hashed content only when it is not
+the default one, so entries written before tenants check as they were sealed."""
 
 import hashlib
 import json
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+from shared.contracts.base import DEFAULT_TENANT
 
 # The hash the first entry links to.
 GENESIS = "0" * 64
@@ -28,6 +31,7 @@ class Change:
     after: dict[str, Any] | None
     at: datetime
     request_id: str | None = None
+    tenant: str = DEFAULT_TENANT  # whose data changed: only that tenant's supervisors read the entry
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Entry:
     request_id: str | None
     prev_hash: str
     hash: str
+    tenant: str = DEFAULT_TENANT
 
 
 @dataclass(frozen=True)
@@ -87,11 +92,14 @@ def plain_json(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _content(entry: Entry) -> dict[str, Any]:
-    return {
+    content = {
         "seq": entry.seq, "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "service": entry.service, "actor": entry.actor, "action": entry.action, "entity": entry.entity,
         "entity_id": entry.entity_id, "before": entry.before, "after": entry.after, "request_id": entry.request_id,
     }
+    if entry.tenant != DEFAULT_TENANT:
+        content["tenant"] = entry.tenant
+    return content
 
 
 def canonical_json(entry: Entry) -> str:
@@ -109,7 +117,7 @@ def seal(change: Change, *, service: str, after_head: Head | None) -> Entry:
     unsealed = Entry(seq=seq, at=change.at.astimezone(UTC), service=service, actor=change.actor,
                      action=change.action, entity=change.entity, entity_id=change.entity_id,
                      before=plain_json(change.before), after=plain_json(change.after), request_id=change.request_id,
-                     prev_hash=prev_hash, hash="")
+                     prev_hash=prev_hash, hash="", tenant=change.tenant)
     return Entry(**{**unsealed.__dict__, "hash": entry_hash(prev_hash, unsealed)})
 
 

@@ -70,6 +70,7 @@ async def read_chain(connection: AsyncConnection) -> AsyncIterator[Entry]:
 
 @dataclass(frozen=True)
 class AuditFilter:
+    tenant: str | None = None
     entity: str | None = None
     entity_id: str | None = None
     actor: str | None = None
@@ -82,8 +83,8 @@ async def page(connection: AsyncConnection, where: AuditFilter, *, limit: int, b
                ) -> tuple[list[Entry], int | None]:
     """Entries matching `where`, newest first, below `before_seq`; and where the next page starts, if any."""
     query = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit + 1)
-    for column, value in (("entity", where.entity), ("entity_id", where.entity_id), ("actor", where.actor),
-                          ("action", where.action)):
+    for column, value in (("tenant", where.tenant), ("entity", where.entity), ("entity_id", where.entity_id),
+                          ("actor", where.actor), ("action", where.action)):
         if value is not None:
             query = query.where(audit_log.c[column] == value)
     if where.since is not None:

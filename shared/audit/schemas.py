@@ -21,6 +21,7 @@ class AuditEntryOut(BaseModel):
     request_id: str | None
     prev_hash: str
     hash: str
+    tenant: str
 
 
 class AuditPage(BaseModel):

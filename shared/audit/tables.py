@@ -5,6 +5,7 @@ Like the messaging tables they live in a MetaData of their own; each service cop
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table
 
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db_types import UtcDateTime
 
 audit_metadata = MetaData()
@@ -27,8 +28,11 @@ audit_log = Table(
     Column("request_id", String(100), nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    Column("tenant", String(64), nullable=False, server_default=DEFAULT_TENANT),
 )
 Index("ix_audit_log_entity", audit_log.c.entity, audit_log.c.entity_id)
+# A tenant's entries, newest first.
+Index("ix_audit_log_tenant_seq", audit_log.c.tenant, audit_log.c.seq)
 
 # Appends lock this row, so that concurrent writers (and replicas) take turns and the chain never forks.
 audit_head = Table(

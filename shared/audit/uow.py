@@ -6,8 +6,11 @@ from typing import Any, Self
 
 from shared.audit.chain import Change
 from shared.audit.log import append
+from shared.auth.deps import caller_tenant
+from shared.contracts.base import DEFAULT_TENANT
 from shared.db import Database, UnitOfWork
 from shared.logs import current_request_id
+from shared.messaging.consumer import handled_message
 
 
 class AuditedUnitOfWork(UnitOfWork):
@@ -31,12 +34,13 @@ class AuditedUnitOfWork(UnitOfWork):
 
     def record_change(self, *, actor: str | None, action: str, entity: str, entity_id: object,
                       before: dict[str, Any] | None, after: dict[str, Any] | None,
-                      at: datetime | None = None) -> None:
+                      at: datetime | None = None, tenant: str | None = None) -> None:
         """Queue an audit entry for the change this transaction makes; the request id comes from the request
-        being served, if any."""
+        being served, if any, and the tenant, unless given, from its caller or the event being handled."""
         self._changes.append(Change(actor=actor or "anonymous", action=action, entity=entity,
                                     entity_id=str(entity_id), before=before, after=after,
-                                    at=at or datetime.now(UTC), request_id=current_request_id()))
+                                    at=at or datetime.now(UTC), request_id=current_request_id(),
+                                    tenant=tenant or current_tenant()))
 
     async def commit(self) -> None:
         changes, self._changes = self._changes, []
@@ -54,3 +58,11 @@ def record_change(uow: UnitOfWork, **change: Any) -> None:
     no audit log (a bare UnitOfWork in a test) goes unrecorded."""
     if isinstance(uow, AuditedUnitOfWork):
         uow.record_change(**change)
+
+
+def current_tenant() -> str:
+    """The tenant a change happens for: the caller's in a request, the event's in a handler, else the default."""
+    handling = handled_message()
+    if handling is not None:
+        return handling.event.tenant
+    return caller_tenant() or DEFAULT_TENANT

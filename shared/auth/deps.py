@@ -5,6 +5,7 @@
 
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -17,6 +18,8 @@ from shared.auth.principal import Principal
 from shared.auth.roles import Role
 
 API_KEY_HEADER = "X-API-Key"
+# The authenticated caller's tenant for the rest of the request: the audit log files changes under it.
+_caller_tenant: ContextVar[str | None] = ContextVar("caller_tenant", default=None)
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="redress", ApiKey header="X-API-Key"'}
 
 _api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, scheme_name="ApiKey",
@@ -116,7 +119,13 @@ async def authenticate(request: Request,
         raise Unauthenticated("this endpoint needs credentials: an API key in X-API-Key or a staff token in "
                               "Authorization: Bearer")
     request.state.principal = principal
+    _caller_tenant.set(principal.tenant)
     return principal
+
+
+def caller_tenant() -> str | None:
+    """The tenant of the request being served, once its caller is authenticated; None outside requests."""
+    return _caller_tenant.get()
 
 
 # A route's parameter for the authenticated caller (its roles are checked by the router's `requires`).

@@ -40,7 +40,8 @@ async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, tenant:
         entry = raise_level(uow, complaint, rung, trigger=trigger, reason=reason, now=now, actor=actor)
         if trigger == "manual":
             uow.record_change(actor=actor, action="escalate", entity="complaint", entity_id=complaint_id,
-                              before=before, after={"level": rung.level, "role": rung.role, "reason": reason}, at=now)
+                              before=before, after={"level": rung.level, "role": rung.role, "reason": reason}, at=now,
+                              tenant=complaint.tenant)
         await uow.commit()
     return entry
 

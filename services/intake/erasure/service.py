@@ -56,7 +56,7 @@ async def erase_expired(uow: IntakeUow, rule: domain.RetentionRule, *, limit: in
         await _erase(uow, erasure, complaints, basis=domain.RETENTION, at=now)
         for complaint in complaints:
             uow.record_change(actor=RETENTION_ACTOR, action="erase", entity="complaint", entity_id=complaint.id,
-                              before=None, after={"retention_days": rule.days}, at=now)
+                              before=None, after={"retention_days": rule.days}, at=now, tenant=complaint.tenant)
         await uow.commit()
     return sum(1 for c in complaints if c.duplicate_of is None)
 

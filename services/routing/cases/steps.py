@@ -25,7 +25,7 @@ def record(uow: RoutingUow, case: Case, kind: str, *, at: datetime, actor: str |
                             data=details))
     if actor is not None and actor not in NOT_STAFF:
         uow.record_change(actor=actor, action=kind, entity="case", entity_id=case.id, before=None,
-                          after={"text": text, **details} if text else details, at=at)
+                          after={"text": text, **details} if text else details, at=at, tenant=case.tenant)
 
 
 def move(uow: RoutingUow, case: Case, target: Status, *, at: datetime, actor: str | None = None,

@@ -1,9 +1,11 @@
 """Staff changes through HTTP land in the service's hash-chained audit log, which GET /v1/audit answers from."""
 
 import asyncio
+from uuid import uuid4
 
 from services.catalog import SERVICES
 from shared.audit.check import verify_database
+from shared.auth.roles import Role
 
 PROBLEM = "application/problem+json"
 TARGETS = {"first_response": {"minutes": 30, "business_hours": False, "calendar": "24x7"}}
@@ -106,3 +108,18 @@ def test_every_service_answers_the_audit_route():
     for spec in SERVICES.values():
         paths = spec.create_app(spec.settings()).openapi()["paths"]
         assert "get" in paths.get("/v1/audit", {}), spec.name
+
+
+async def test_each_tenant_reads_only_the_changes_made_for_it(bare_routing):
+    routing, tag = bare_routing, uuid4().hex[:8]
+    team = {"name": "Desk", "kind": "standard", "categories": [], "languages": [], "strategy": "skills",
+            "relax_after_s": 300}
+    assert (await routing.client.put(f"/v1/teams/ours-{tag}", json=team)).status_code == 201
+    async with routing.client_with(await routing.grant(Role.ADMIN, name="acme-admin", tenant="acme")) as acme:
+        assert (await acme.put(f"/v1/teams/theirs-{tag}", json=team)).status_code == 201
+        theirs = (await acme.get("/v1/audit", params={"entity": "team"})).json()["items"]
+    ours = (await routing.client.get("/v1/audit", params={"entity": "team"})).json()["items"]
+
+    assert [(e["entity_id"], e["tenant"]) for e in theirs] == [(f"theirs-{tag}", "acme")]
+    assert [(e["entity_id"], e["tenant"]) for e in ours] == [(f"ours-{tag}", "default")]
+    assert (await verify_database(routing.settings.database_url or "")).ok

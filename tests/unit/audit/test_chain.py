@@ -149,3 +149,14 @@ def test_a_head_that_names_another_hash_is_found():
     entries = chain(3)
     verdict = verify(entries, Head(3, "f" * 64))
     assert verdict.broken is not None and (verdict.broken.seq, verdict.broken.reason) == (3, Break.CHANGED)
+
+
+def test_an_entry_of_the_default_tenant_hashes_as_before_tenants_and_another_tenant_is_sealed_in():
+    default, acme = seal(change(1), service="routing", after_head=None), seal(replace(change(1), tenant="acme"),
+                                                                              service="routing", after_head=None)
+    assert '"tenant"' not in canonical_json(default)
+    assert '"tenant":"acme"' in canonical_json(acme) and acme.hash != default.hash
+    moved = replace(acme, tenant="globex")
+
+    assert verify([acme], head_of([acme])).ok
+    assert verify([moved], head_of([acme])).broken.reason == Break.CHANGED
