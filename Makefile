@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Test processes per round (pytest-xdist): most tests wait on the broker rather than the CPU, so more processes
+# than cores pay off; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
 
 .PHONY: install run test test-sqlite test-postgres scale-test bench chaos lint docs clean
 
@@ -23,11 +26,11 @@ test: install
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install
-	REDRESS_TEST_DB=sqlite $(BIN)/pytest --durations=15 $(PYTEST_ARGS)
+	REDRESS_TEST_DB=sqlite $(BIN)/pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 # Unit and contract tests need no database: the PostgreSQL round runs what touches one.
 test-postgres: install
-	REDRESS_TEST_DB=postgres $(BIN)/pytest --durations=15 tests/integration tests/e2e tests/examples tests/scale $(PYTEST_ARGS)
+	REDRESS_TEST_DB=postgres $(BIN)/pytest -n $(TEST_WORKERS) --durations=15 tests/integration tests/e2e tests/examples tests/scale $(PYTEST_ARGS)
 
 # Two replicas of each service as processes on PostgreSQL, 5,000 complaints through the lifecycle.
 scale-test: install

@@ -17,6 +17,9 @@ from shared.broker import EmbeddedBroker, free_port
 from tests.support import ExternalBroker
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# Commands' output is checked as text, so it is laid out for one width whether the tests run in a terminal or in
+# a worker process that has none (rich would fall back to 80 columns and wrap).
+os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture(scope="session")

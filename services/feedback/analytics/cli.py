@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 
 from services.cli.options import fail
-from services.feedback.analytics.reports import build_report
 from services.feedback.analytics.schemas import time_range, utc
 from services.feedback.analytics.settings import AnalyticsSettingsMixin
 from services.feedback.settings import FeedbackSettings
@@ -54,6 +53,9 @@ def report(
 
 
 async def _write(url: str, tenant: str, start: datetime, end: datetime, target: float, folder: Path) -> list[Path]:
+    # Imported here: the report's analysis libraries take seconds to load, which every other command would pay.
+    from services.feedback.analytics.reports import build_report
+
     database = Database(url)
     try:
         report = await build_report(database, tenant=tenant, start=start, end=end, target=target,
