@@ -45,7 +45,7 @@ async def on_complaint_classified(event: ComplaintClassifiedV1, uow: EscalationU
 
 async def on_complaint_assigned(event: ComplaintAssignedV1, uow: EscalationUow) -> None:
     await service.assign(uow, complaint_id=event.complaint_id, tenant=event.tenant, team_id=event.team_id,
-                         now=event.occurred_at)
+                         agent_id=event.agent_id, now=event.occurred_at)
 
 
 async def on_complaint_status_changed(event: ComplaintStatusChangedV1, uow: EscalationUow) -> None:

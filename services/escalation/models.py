@@ -93,6 +93,7 @@ class SlaComplaint(Base):
     priority: Mapped[str | None] = mapped_column(String(20))
     severity: Mapped[int | None] = mapped_column(Integer())
     team_id: Mapped[str | None] = mapped_column(String(100))
+    agent_id: Mapped[str | None] = mapped_column(String(100))
     assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     status: Mapped[str | None] = mapped_column(String(30))
     held_since: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.escalation.domain import OPEN, DueClock
 from services.escalation.models import Escalation, SlaClock, SlaComplaint
+from shared.auth.visibility import CaseView
 from shared.errors import NotFound
 
 # What the timer changes on a clock it fires.
@@ -40,10 +41,12 @@ class ClockRepository:
                  .with_for_update().execution_options(populate_existing=True))
         return {row.id: row for row in (await self.session.execute(query)).scalars()}
 
-    async def get_complaint(self, complaint_id: UUID, *, tenant: str) -> SlaComplaint:
-        """The tenant's complaint; NotFound for another tenant's, exactly as for a missing one."""
-        complaint = await self.complaint(complaint_id, lock=False, tenant=tenant)
-        if complaint is None:
+    async def get_complaint(self, complaint_id: UUID, *, view: CaseView, lock: bool = False) -> SlaComplaint:
+        """The complaint if the caller's view holds it (its tenant's, and for an agent or a supervisor with queues
+        one of their queues' or assigned to them); NotFound otherwise, exactly as for a missing one."""
+        complaint = await self.complaint(complaint_id, lock=lock, tenant=view.tenant)
+        if complaint is None or not view.sees(tenant=complaint.tenant, team_id=complaint.team_id,
+                                              agent_id=complaint.agent_id):
             raise NotFound(f"no SLA record of complaint {complaint_id}", complaint_id=str(complaint_id))
         return complaint
 

@@ -13,6 +13,7 @@ from services.escalation.models import SlaClock, SlaComplaint, SlaPolicy
 from services.escalation.policies.domain import ASSIGNED, ComplaintFacts, choose_policy, clock_start, target_specs
 from services.escalation.timings import Clockwork
 from services.escalation.uow import EscalationUow
+from shared.auth.visibility import CaseView
 from shared.contracts.sla import SlaTarget
 
 INITIAL_TARGETS = (SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION, SlaTarget.PERIODIC_UPDATE)
@@ -227,13 +228,15 @@ async def cancel_clocks(uow: EscalationUow, *, complaint_id: UUID, tenant: str, 
         await uow.commit()
 
 
-async def assign(uow: EscalationUow, *, complaint_id: UUID, tenant: str, team_id: str, now: datetime) -> None:
-    """complaint.assigned: the team the reports count the complaint's clocks for. The first assignment starts the
-    clocks of targets that start on assignment; a reassignment does not restart them."""
+async def assign(uow: EscalationUow, *, complaint_id: UUID, tenant: str, team_id: str, agent_id: str | None,
+                 now: datetime) -> None:
+    """complaint.assigned: the team the reports count the complaint's clocks for, and the agent (whose SLA status
+    the agent may read). The first assignment starts the clocks of targets that start on assignment; a
+    reassignment does not restart them."""
     async with uow:
         complaint = await _complaint(uow, complaint_id, tenant, now)
         first = complaint.assigned_at is None and complaint.team_id is None
-        complaint.team_id, complaint.updated_at = team_id, now
+        complaint.team_id, complaint.agent_id, complaint.updated_at = team_id, agent_id, now
         complaint.assigned_at = complaint.assigned_at or now
         policy = await uow.policies.policy(complaint.policy_id) if complaint.policy_id else None
         if first and policy is not None and complaint.status not in ENDED:
@@ -244,11 +247,12 @@ async def assign(uow: EscalationUow, *, complaint_id: UUID, tenant: str, team_id
         await uow.commit()
 
 
-async def complaint_sla(uow: EscalationUow, *, complaint_id: UUID, tenant: str, now: datetime) -> dict[str, Any]:
+async def complaint_sla(uow: EscalationUow, *, complaint_id: UUID, view: CaseView, now: datetime) -> dict[str, Any]:
     """Every clock of the complaint with its elapsed and remaining time by `now`, and the escalations; NotFound
-    when the complaint is another tenant's. Clocks and escalations are read through the complaint found."""
+    when the caller's view does not hold the complaint. Clocks and escalations are read through the complaint
+    found."""
     async with uow:
-        complaint = await uow.clocks.get_complaint(complaint_id, tenant=tenant)
+        complaint = await uow.clocks.get_complaint(complaint_id, view=view)
         work, clocks = Clockwork(uow), []
         for clock in await uow.clocks.clocks_of(complaint_id):
             timing = await work.timing(clock)

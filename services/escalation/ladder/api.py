@@ -11,6 +11,7 @@ from services.escalation.ladder import service
 from services.escalation.ladder.schemas import EscalationIn, EscalationOut, LevelBody, LevelOut
 from shared.auth.deps import CallerDep, requires
 from shared.auth.roles import STAFF
+from shared.auth.visibility import case_view
 from shared.http import require_json
 
 router = APIRouter(prefix="/v1", tags=["escalation"])
@@ -47,7 +48,7 @@ async def delete_level(level: LevelNumber, uow: UowDep, actor: ActorDep) -> Resp
              summary="Escalate a complaint one level", description="409 at the top level of the ladder.")
 async def escalate(complaint_id: UUID, body: EscalationIn, uow: UowDep, actor: ActorDep,
                    caller: CallerDep) -> EscalationOut:
-    entry = await service.escalate_on_request(uow, complaint_id=complaint_id, tenant=caller.tenant,
+    entry = await service.escalate_on_request(uow, complaint_id=complaint_id, view=case_view(caller),
                                               reason=body.reason, trigger="manual", now=datetime.now(UTC),
                                               actor=actor)
     return EscalationOut.model_validate(entry)

@@ -10,6 +10,7 @@ from services.escalation.models import Escalation, EscalationLevel, SlaComplaint
 from services.escalation.policies.audit import record
 from services.escalation.timings import Clockwork
 from services.escalation.uow import EscalationUow
+from shared.auth.visibility import CaseView
 from shared.contracts.complaint import ComplaintEscalatedV1
 from shared.errors import Conflict, NotFound
 
@@ -27,14 +28,12 @@ def raise_level(uow: EscalationUow, complaint: SlaComplaint, rung: Level, *, tri
     return entry
 
 
-async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, tenant: str, reason: str, trigger: str,
+async def escalate_on_request(uow: EscalationUow, *, complaint_id: UUID, view: CaseView, reason: str, trigger: str,
                               now: datetime, actor: str | None = None) -> Escalation:
-    """A step up asked for by staff (`manual`) or the customer (`customer`); Conflict at the top level. Another
-    tenant's complaint is NotFound, like a missing one."""
+    """A step up asked for by staff (`manual`) or the customer (`customer`); Conflict at the top level. A
+    complaint outside the caller's view (another tenant's, another queue's) is NotFound, like a missing one."""
     async with uow:
-        complaint = await uow.clocks.complaint(complaint_id, tenant=tenant)
-        if complaint is None:
-            raise NotFound(f"no SLA record of complaint {complaint_id}", complaint_id=str(complaint_id))
+        complaint = await uow.clocks.get_complaint(complaint_id, view=view, lock=True)
         rung = domain.step_up(await Clockwork(uow).levels(), complaint.escalation_level)
         before = {"level": complaint.escalation_level, "role": complaint.escalation_role}
         entry = raise_level(uow, complaint, rung, trigger=trigger, reason=reason, now=now, actor=actor)

@@ -10,8 +10,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.cases.models import Case, CaseEntry, CaseNote, CaseResponse, CaseTask, TriageLabel
-from services.routing.casework.visibility import CaseView
 from services.routing.org.models import Team
+from shared.auth.visibility import CaseView
 from shared.errors import InvalidInput, NotFound
 
 

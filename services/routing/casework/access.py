@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from services.routing.casework.visibility import CaseView, case_view
 from services.routing.deps import Caller, UowDep, caller
 from services.routing.uow import RoutingUow
 from shared.auth.roles import STAFF, Role
+from shared.auth.visibility import CaseView, case_view
 from shared.errors import NotFound
 
 

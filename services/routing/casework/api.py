@@ -35,8 +35,8 @@ from services.routing.casework.schemas import (
     TaskOut,
     TemplateOut,
 )
-from services.routing.casework.visibility import case_view
 from services.routing.deps import StaffCaller, UowDep
+from shared.auth.visibility import case_view
 from shared.contracts.complaint import Priority, Status
 
 router = APIRouter(prefix="/v1", tags=["cases"])

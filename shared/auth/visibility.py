@@ -1,6 +1,7 @@
-"""Which cases a caller sees: only those of its own tenant, and of those an agent the ones assigned to them and
-those of their queues, a supervisor with queues those of the queues, a supervisor without queues and an admin every
-case. Pure; queues are team ids."""
+"""Which cases (complaints being worked on) a caller sees: only those of its own tenant, and of those an agent the
+ones assigned to them and those of their queues, a supervisor with queues those of the queues, a supervisor without
+queues and an admin every case. Routing's case work and escalation's SLA status both ask it. Pure; queues are team
+ids."""
 
 from dataclasses import dataclass
 

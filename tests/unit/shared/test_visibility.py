@@ -1,9 +1,9 @@
 """Which cases a caller sees: only its tenant's; of those an agent its own and its queues', a supervisor its queues'
 or all, an admin all."""
 
-from services.routing.casework.visibility import case_view
 from shared.auth.principal import Principal
 from shared.auth.roles import Role
+from shared.auth.visibility import case_view
 
 
 def a_principal(*roles: Role, subject: str = "ann", queues: tuple[str, ...] = (), tenant: str = "default"
