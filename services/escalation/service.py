@@ -35,7 +35,8 @@ async def _complaint(uow: EscalationUow, complaint_id: UUID, tenant: str, now: d
 
 async def learn_complaint(uow: EscalationUow, *, complaint_id: UUID, received_at: datetime, channel: str,
                           customer_tier: str | None, tenant: str, now: datetime) -> None:
-    """complaint.received: remember when it arrived; clocks started before this knew it count from then."""
+    """complaint.received: remember when it arrived; clocks started before this knew it count from then, and
+    sla.recalculated tells intake (which promised the customer the first due time) the new one."""
     async with uow:
         complaint = await _complaint(uow, complaint_id, tenant, now)
         complaint.received_at, complaint.channel, complaint.customer_tier = received_at, channel, customer_tier
@@ -47,7 +48,10 @@ async def learn_complaint(uow: EscalationUow, *, complaint_id: UUID, received_at
         work, on_assignment = Clockwork(uow), await _assignment_targets(uow, complaint)
         for clock in await uow.clocks.open_clocks(complaint_id):
             if clock.target not in on_assignment:
+                previous_due_at = clock.due_at
                 domain.move_start(clock, await work.timing(clock), received_at, await work.delays())
+                if clock.due_at != previous_due_at:
+                    uow.emit(events.recalculated(clock, previous_due_at=previous_due_at, now=now))
         await uow.commit()
 
 

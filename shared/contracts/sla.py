@@ -77,8 +77,8 @@ class SlaCancelledV1(_SlaEvent):
 
 class SlaRecalculatedV1(_SlaEvent):
     ce_type: ClassVar[str] = "redress.sla.recalculated.v1"
-    emitted_by: ClassVar[str] = ("escalation, when a policy change moves an open clock retroactively; due_at is "
-                                 "the new due time")
+    emitted_by: ClassVar[str] = ("escalation, when a policy change, or the complaint's arrival learnt after its "
+                                 "clocks started, moves an open clock retroactively; due_at is the new due time")
 
     previous_due_at: datetime = Field(description="The due time before the change.")
     target_minutes: float = Field(gt=0, description="The target's new length.")

@@ -3,7 +3,14 @@
 from datetime import datetime, timedelta
 
 from shared.contracts.complaint import ComplaintWithdrawnV1, Status
-from shared.contracts.sla import SlaCancelledV1, SlaFulfilledV1, SlaPausedV1, SlaResumedV1, SlaStartedV1
+from shared.contracts.sla import (
+    SlaCancelledV1,
+    SlaFulfilledV1,
+    SlaPausedV1,
+    SlaRecalculatedV1,
+    SlaResumedV1,
+    SlaStartedV1,
+)
 from tests.integration.escalation.builders import (
     ago,
     classified,
@@ -65,6 +72,10 @@ async def test_a_classification_before_the_arrival_is_counted_from_the_arrival(e
         await produce_event(producer, received(complaint_id, at=arrived))
     moved = await wait_until(lambda: _started_at(escalation, complaint_id, arrived), what="the clocks moved")
     assert moved
+    # The due times already announced (intake promised them to the customer) are announced again, moved.
+    recalculated = await event_log.wait_for(complaint_id, SlaRecalculatedV1, count=2)
+    assert {e.target: e.due_at for e in recalculated} == {"first_response": arrived + timedelta(hours=1),
+                                                          "resolution": arrived + timedelta(hours=2)}
 
 
 async def _started_at(escalation, complaint_id, arrived) -> bool:
