@@ -25,8 +25,7 @@ from services.escalation.webhooks.schemas import (
 )
 from services.escalation.webhooks.settings import WebhookSettingsMixin
 from shared.audit.deps import ActorDep
-from shared.auth.deps import authenticate, requires
-from shared.auth.principal import Principal
+from shared.auth.deps import CallerDep, requires
 from shared.auth.roles import Role
 from shared.db import UnitOfWork
 from shared.deps import new_uow, settings_of
@@ -45,8 +44,6 @@ Responses = dict[int | str, dict[str, Any]]
 NOT_JSON: Responses = {415: {"description": "The body is not declared JSON"}}
 NO_SUBSCRIPTION: Responses = {404: {"description": "No such subscription"}}
 NO_DELIVERY: Responses = {404: {"description": "No such subscription or delivery"}}
-# The router admits partners (and admins); this is who the caller is.
-Caller = Annotated[Principal, Depends(authenticate)]
 State = Annotated[str | None, Query(pattern=f"^({'|'.join(STATES)})$", description="pending, succeeded or failed")]
 
 webhook_router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], dependencies=[Depends(requires(Role.PARTNER))])
@@ -54,7 +51,7 @@ webhook_router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], dependencie
 
 @webhook_router.post("", status_code=201, dependencies=[Depends(require_json)], responses=NOT_JSON,
                      summary="Subscribe a partner")
-async def create(body: WebhookIn, uow: UowDep, actor: ActorDep, caller: Caller) -> WebhookCreatedOut:
+async def create(body: WebhookIn, uow: UowDep, actor: ActorDep, caller: CallerDep) -> WebhookCreatedOut:
     subscription = await service.create_subscription(uow, url=str(body.url), description=body.description,
                                                      filters=body.filters, active=body.active, actor=actor,
                                                      owner=owner_of(caller))
@@ -62,7 +59,7 @@ async def create(body: WebhookIn, uow: UowDep, actor: ActorDep, caller: Caller) 
 
 
 @webhook_router.get("", summary="List subscriptions, newest first")
-async def list_all(uow: UowDep, caller: Caller, active: bool | None = None, limit: Limit = 50,
+async def list_all(uow: UowDep, caller: CallerDep, active: bool | None = None, limit: Limit = 50,
                    cursor: Cursor = None) -> WebhookPage:
     found, next_cursor = await service.list_subscriptions(uow, active=active, limit=limit, cursor=cursor,
                                                           owner=confined_to(caller))
@@ -71,7 +68,7 @@ async def list_all(uow: UowDep, caller: Caller, active: bool | None = None, limi
 
 @webhook_router.get("/{subscription_id}", responses=NO_SUBSCRIPTION,
                     summary="One subscription, with its notice if it was disabled")
-async def get(subscription_id: UUID, uow: UowDep, caller: Caller) -> WebhookOut:
+async def get(subscription_id: UUID, uow: UowDep, caller: CallerDep) -> WebhookOut:
     return WebhookOut.model_validate(await service.get_subscription(uow, subscription_id,
                                                                     owner=confined_to(caller)))
 
@@ -80,7 +77,7 @@ async def get(subscription_id: UUID, uow: UowDep, caller: Caller) -> WebhookOut:
                       responses={**NOT_JSON, **NO_SUBSCRIPTION},
                       summary="Change a subscription; `active: true` re-enables a disabled one")
 async def update(subscription_id: UUID, body: WebhookPatchIn, uow: UowDep, actor: ActorDep,
-                 caller: Caller) -> WebhookOut:
+                 caller: CallerDep) -> WebhookOut:
     return WebhookOut.model_validate(await service.update_subscription(uow, subscription_id, body.changes(),
                                                                        actor=actor, owner=confined_to(caller)))
 
@@ -89,7 +86,7 @@ async def update(subscription_id: UUID, body: WebhookPatchIn, uow: UowDep, actor
                      summary="Rotate the signing secret",
                      description="The answer holds the new secret; the old one keeps signing beside it "
                      "(two signatures in webhook-signature) until previous_secret_until.")
-async def rotate(subscription_id: UUID, uow: UowDep, settings: SettingsDep, actor: ActorDep, caller: Caller,
+async def rotate(subscription_id: UUID, uow: UowDep, settings: SettingsDep, actor: ActorDep, caller: CallerDep,
                  body: SecretRotationIn | None = None) -> SecretOut:
     grace_s = body.grace_s if body and body.grace_s is not None else settings.webhook_rotation_grace_s
     subscription = await service.rotate_secret(uow, subscription_id, grace_s=grace_s, actor=actor,
@@ -99,7 +96,7 @@ async def rotate(subscription_id: UUID, uow: UowDep, settings: SettingsDep, acto
 
 @webhook_router.get("/{subscription_id}/deliveries", responses=NO_SUBSCRIPTION,
                     summary="The delivery log, newest first")
-async def deliveries(subscription_id: UUID, uow: UowDep, caller: Caller, state: State = None,
+async def deliveries(subscription_id: UUID, uow: UowDep, caller: CallerDep, state: State = None,
                      event_type: str | None = None, complaint_id: UUID | None = None,
                      created_from: datetime | None = None,
                      created_to: datetime | None = None, limit: Limit = 50, cursor: Cursor = None) -> DeliveryPage:
@@ -112,7 +109,7 @@ async def deliveries(subscription_id: UUID, uow: UowDep, caller: Caller, state: 
 
 @webhook_router.get("/{subscription_id}/deliveries/{delivery_id}", responses=NO_DELIVERY,
                     summary="One delivery and its tries")
-async def delivery(subscription_id: UUID, delivery_id: UUID, uow: UowDep, caller: Caller) -> DeliveryDetailOut:
+async def delivery(subscription_id: UUID, delivery_id: UUID, uow: UowDep, caller: CallerDep) -> DeliveryDetailOut:
     found, attempts = await service.get_delivery(uow, subscription_id, delivery_id, owner=confined_to(caller))
     return DeliveryDetailOut.of(found, attempts)
 
@@ -121,6 +118,6 @@ async def delivery(subscription_id: UUID, delivery_id: UUID, uow: UowDep, caller
                      responses={**NO_DELIVERY, 409: {"description": "The delivery is still pending"}},
                      summary="Send a succeeded or failed delivery again, with the same id and body")
 async def redeliver(subscription_id: UUID, delivery_id: UUID, uow: UowDep, actor: ActorDep,
-                    caller: Caller) -> DeliveryOut:
+                    caller: CallerDep) -> DeliveryOut:
     return DeliveryOut.model_validate(await service.redeliver(uow, subscription_id, delivery_id, actor=actor,
                                                               owner=confined_to(caller)))
